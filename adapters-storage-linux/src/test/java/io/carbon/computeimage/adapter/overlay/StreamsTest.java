@@ -10,6 +10,7 @@ import io.carbon.computeimage.ports.store.LayerCompression;
 import io.carbon.computeimage.ports.store.LayerUnpackResult;
 import io.carbon.computeimage.testkit.store.TarBuilder;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -188,5 +189,37 @@ class StreamsTest {
     assertThat(io.carbon.computeimage.adapter.overlay.linux.PosixFs.getXattr(
             d.resolve(longName), "security.capability"))
         .hasValueSatisfying(v -> assertThat(v).isEqualTo(MetadataTest.CAP_SETUID));
+  }
+
+  @Test
+  void unpack_ustarPrefixFieldFromGnuTar_joinsPrefixAndName() throws Exception {
+    Path src = Files.createDirectory(tmp.resolve("src"));
+    String dir = "p".repeat(90) + "/" + "q".repeat(40);
+    Files.createDirectories(src.resolve(dir));
+    Files.writeString(src.resolve(dir + "/file-with-a-name"), "prefixed");
+    byte[] tar = run(src, "tar", "--format=ustar", "-c", "-f", "-", dir + "/file-with-a-name");
+    Path d = newDir("u");
+
+    unpack(tar, LayerCompression.NONE, d);
+
+    assertThat(d.resolve(dir + "/file-with-a-name")).hasContent("prefixed");
+  }
+
+  @Test
+  void unpack_deviceMajorBeyond32BitsInBase256_isMalformed() throws Exception {
+    byte[] tar = new TarBuilder().charDevice("dev/huge", 1, 1).and().build();
+    // devmajor field (8 bytes at 329) in base-256: 0x80 marker, value 2^33
+    byte[] field = {(byte) 0x80, 0, 0, 2, 0, 0, 0, 0};
+    System.arraycopy(field, 0, tar, 329, 8);
+    long sum = 0;
+    for (int i = 0; i < 512; i++) {
+      sum += (i >= 148 && i < 156) ? ' ' : tar[i] & 0xff;
+    }
+    byte[] cs = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(cs, 0, tar, 148, 6);
+
+    assertThatThrownBy(() -> unpack(tar, LayerCompression.NONE, newDir("b")))
+        .isInstanceOf(MalformedImageException.class)
+        .hasMessageContaining("out of range");
   }
 }

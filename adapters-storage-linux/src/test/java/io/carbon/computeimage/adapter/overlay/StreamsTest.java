@@ -222,4 +222,26 @@ class StreamsTest {
         .isInstanceOf(MalformedImageException.class)
         .hasMessageContaining("out of range");
   }
+
+  @Test
+  void unpack_anyLayer_reportsStartProgressAndFinishForTheLayerDirectory() throws Exception {
+    byte[] gz = TarBuilder.gzip(new TarBuilder().file("big", new byte[3 << 20]).build());
+    Path f = Files.write(tmp.resolve("blob.gz"), gz);
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ProgressListener listener = new ProgressListener() {
+      @Override
+      public void started(String taskId, String description, long totalBytes) {
+        events.add("started " + taskId + " " + totalBytes);
+      }
+
+      @Override
+      public void finished(String taskId) {
+        events.add("finished " + taskId);
+      }
+    };
+
+    store.unpack(f, LayerCompression.GZIP, newDir("03"), listener, () -> false);
+
+    assertThat(events).containsExactly("started unpack 03 " + gz.length, "finished unpack 03");
+  }
 }

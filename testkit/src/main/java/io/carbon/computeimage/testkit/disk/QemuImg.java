@@ -96,6 +96,50 @@ public final class QemuImg {
   }
 
   /**
+   * Returns {@code qemu-img info -f FORMAT --output=json}: opens the image as the given format
+   * (needed for fixed VHDs, which qemu does not probe: their only signature is the footer).
+   *
+   * @param image the image
+   * @param format the format to open it as, e.g. {@code vpc}
+   * @return the JSON text
+   */
+  public static String info(Path image, String format) {
+    return run("info", "-f", format, "--output=json", image.toString()).stdout();
+  }
+
+  /**
+   * Returns the virtual size qemu-img reports when opening the image as {@code format}.
+   *
+   * @param image the image
+   * @param format the format, e.g. {@code vpc}
+   * @return the size in bytes
+   */
+  public static long virtualSize(Path image, String format) {
+    return Long.parseLong(group(VSIZE, info(image, format), image));
+  }
+
+  /**
+   * Compares two images opened with explicit formats ({@code qemu-img compare -f A -F B}).
+   *
+   * @param a the first image
+   * @param formatA its format
+   * @param b the second image
+   * @param formatB its format
+   * @return true when identical; false when they differ
+   */
+  public static boolean compare(Path a, String formatA, Path b, String formatB) {
+    ToolRunner.Result r = ToolRunner.runAllowingFailure(List.of("qemu-img", "compare", "-f",
+        formatA, "-F", formatB, a.toString(), b.toString()), null);
+    if (r.exitCode() == 0) {
+      return true;
+    }
+    if (r.exitCode() == 1) {
+      return false;
+    }
+    throw new IllegalStateException(r.describe());
+  }
+
+  /**
    * Returns the format qemu-img detects ({@code qcow2}, {@code raw}, {@code vpc}, ...).
    *
    * @param image the image

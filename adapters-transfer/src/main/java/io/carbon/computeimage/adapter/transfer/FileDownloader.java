@@ -313,7 +313,8 @@ public final class FileDownloader implements Downloader {
 
         MessageDigest md = newDigestPrefix(offset);
         if (!started) {
-          listener.started(task, "download " + url, total);
+          listener.started(
+              task, "download " + url, total >= 0 ? total : request.expectedSize());
           started = true;
         }
         long[] endHolder = new long[1];

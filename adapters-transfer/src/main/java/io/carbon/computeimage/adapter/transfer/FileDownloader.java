@@ -50,7 +50,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The digest is computed while streaming (the existing prefix of a partial file is re-hashed
  * first); on mismatch the partial file is deleted and {@link DigestMismatchException} names the
- * URL and both digests. Connection failures, resets, truncated and stalled bodies, 408, 429 and
+ * URL and both digests (after a resumed attempt, one more attempt from the start comes first). Connection failures, resets, truncated and stalled bodies, 408, 429 and
  * 5xx are retried after a backoff, resuming from the partial file; an attempt that added bytes
  * does not count against {@link TransferSettings#maxAttempts()}. Thread-safe.
  *
@@ -199,6 +199,7 @@ public final class FileDownloader implements Downloader {
     private final Cancellation cancellation;
     private PartState state;
     private boolean started;
+    private boolean restartedAfterMismatch;
     private DownloadResult result;
 
     Job(DownloadRequest request, Path dest, ProgressListener listener, Cancellation cancellation) {
@@ -357,6 +358,18 @@ public final class FileDownloader implements Downloader {
       if (!actual.equals(request.expected())) {
         deleteQuietly(part);
         deleteQuietly(meta);
+        state = null;
+        if (resumedFrom > 0 && !restartedAfterMismatch) {
+          // the kept prefix may be what is wrong (a server without reliable validators): one more
+          // try from the start before blaming the content
+          restartedAfterMismatch = true;
+          listener.note("checksum mismatch after resuming " + task + ", fetching it from the start");
+          return new Retry(
+              "checksum mismatch after resuming at " + resumedFrom + " bytes (got " + actual + ")",
+              Optional.empty(),
+              null,
+              false);
+        }
         throw new DigestMismatchException(url, request.expected(), actual);
       }
       try {

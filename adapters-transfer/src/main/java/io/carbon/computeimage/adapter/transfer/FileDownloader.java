@@ -312,6 +312,13 @@ public final class FileDownloader implements Downloader {
           throw statusError(status, where);
         }
 
+        long expectedSize = request.expectedSize();
+        if (expectedSize >= 0 && total >= 0 && total != expectedSize) {
+          restartFromZero();
+          throw new TransferException(
+              "download of " + url + " failed: the server announces " + total
+                  + " bytes, expected " + expectedSize + where);
+        }
         MessageDigest md = newDigestPrefix(offset);
         if (!started) {
           listener.started(
@@ -427,6 +434,13 @@ public final class FileDownloader implements Downloader {
           }
           guard.progressed();
           buf.position(buf.position() + n);
+          long expectedSize = request.expectedSize();
+          if (expectedSize >= 0 && position + buf.position() > expectedSize) {
+            restartFromZero();
+            throw new TransferException(
+                "download of " + url + " failed: the server sent more than the expected "
+                    + expectedSize + " bytes");
+          }
           if (!buf.hasRemaining() || available(in) == 0) {
             position = flush(out, buf, md, position);
             listener.progressed(task, position);

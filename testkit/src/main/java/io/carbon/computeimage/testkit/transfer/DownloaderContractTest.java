@@ -291,6 +291,27 @@ public abstract class DownloaderContractTest {
   }
 
   @Test
+  void download_sizeOtherThanExpected_failsNamingUrlAndSizes() throws Exception {
+    DownloadRequest req =
+        new DownloadRequest(server.uri(PATH), Map.of(), TransferFixtures.sha256(content), 1000);
+    assertThatThrownBy(() -> download(req))
+        .isInstanceOf(io.carbon.computeimage.ports.error.ComputeImageException.class)
+        .hasMessageContaining(server.uri(PATH).toString())
+        .hasMessageContaining("1000");
+    assertThat(destination()).doesNotExist();
+    assertThat(cacheFilesExceptLocks()).isEmpty();
+  }
+
+  @Test
+  void download_expectedSizeMatches_succeeds() throws Exception {
+    DownloadResult r =
+        download(
+            new DownloadRequest(
+                server.uri(PATH), Map.of(), TransferFixtures.sha256(content), content.length));
+    assertThat(r.size()).isEqualTo(content.length);
+  }
+
+  @Test
   void download_notFound_throwsNotFoundNamingUrl() {
     URI missing = server.uri("/images/missing.qcow2");
     assertThatThrownBy(() -> download(DownloadRequest.of(missing, TransferFixtures.sha256(content))))

@@ -178,12 +178,27 @@ public final class FileDownloader implements Downloader {
     final Optional<String> retryAfter;
     final Throwable cause;
     final boolean progressed;
+    final boolean restart;
 
     Retry(String failure, Optional<String> retryAfter, Throwable cause, boolean progressed) {
+      this(failure, retryAfter, cause, progressed, false);
+    }
+
+    private Retry(
+        String failure, Optional<String> retryAfter, Throwable cause, boolean progressed, boolean restart) {
       this.failure = failure;
       this.retryAfter = retryAfter;
       this.cause = cause;
       this.progressed = progressed;
+      this.restart = restart;
+    }
+
+    /**
+     * An immediate new attempt from byte 0 that does not count as a failure: the partial file was
+     * dropped, so the next request carries no Range and cannot end the same way.
+     */
+    static Retry restartFromZero(String why) {
+      return new Retry(why, Optional.empty(), null, false, true);
     }
   }
 
@@ -232,6 +247,10 @@ public final class FileDownloader implements Downloader {
           listener.finished(task);
           return result;
         }
+        if (r.restart) {
+          listener.note("restarting " + url + " from the start: " + r.failure);
+          continue;
+        }
         failures = r.progressed ? 1 : failures + 1;
         if (failures >= retry.maxAttempts()) {
           throw new TransferException(
@@ -275,9 +294,8 @@ public final class FileDownloader implements Downloader {
           long[] range = parseContentRange(ex.header("content-range"));
           if (range == null || range[0] != offset) {
             restartFromZero();
-            return new Retry(
-                "resume at " + offset + " answered with Content-Range '" + ex.header("content-range") + "'",
-                Optional.empty(), null, false);
+            return Retry.restartFromZero(
+                "resume at " + offset + " answered with Content-Range '" + ex.header("content-range") + "'");
           }
           total = range[2] >= 0 ? range[2] : state.total();
           listener.note("resuming " + task + " at " + offset + " bytes");
@@ -300,11 +318,14 @@ public final class FileDownloader implements Downloader {
           long[] range = parseContentRange(ex.header("content-range"));
           long full = range != null && range[2] >= 0 ? range[2] : state.total();
           if (full == offset) {
+            if (!started) {
+              listener.started(task, "download " + url, full);
+              started = true;
+            }
             return finish(offset, offset, newDigestPrefix(offset));
           }
           restartFromZero();
-          return new Retry(
-              "HTTP 416 for a resume at " + offset + " bytes" + where, Optional.empty(), null, false);
+          return Retry.restartFromZero("HTTP 416 for a resume at " + offset + " bytes" + where);
         } else if (RetryPolicy.isRetryableStatus(status)) {
           return new Retry(
               "HTTP " + status + where, Optional.ofNullable(ex.header("retry-after")), null, false);
@@ -370,12 +391,8 @@ public final class FileDownloader implements Downloader {
           // the kept prefix may be what is wrong (a server without reliable validators): one more
           // try from the start before blaming the content
           restartedAfterMismatch = true;
-          listener.note("checksum mismatch after resuming " + task + ", fetching it from the start");
-          return new Retry(
-              "checksum mismatch after resuming at " + resumedFrom + " bytes (got " + actual + ")",
-              Optional.empty(),
-              null,
-              false);
+          return Retry.restartFromZero(
+              "checksum mismatch after resuming at " + resumedFrom + " bytes (got " + actual + ")");
         }
         throw new DigestMismatchException(url, request.expected(), actual);
       }

@@ -166,4 +166,14 @@ final class FileDownloaderTest extends DownloaderContractTest {
     assertThat(part()).doesNotExist();
     assertThat(destination()).doesNotExist();
   }
+
+  @Test
+  void download_corruptPartialFileWithSingleAttempt_stillRestartsOnce() throws Exception {
+    leavePartialFile(request(), 1_000_000);
+    Files.write(part(), new byte[(int) Files.size(part())]);
+    DownloadResult r =
+        newDownloader(TransferFixtures.fastSettings(1))
+            .download(request(), destination(), ProgressListener.NONE, Cancellation.NONE);
+    assertThat(Files.readAllBytes(r.file())).isEqualTo(content);
+  }
 }

@@ -179,6 +179,18 @@ public abstract class DownloaderContractTest {
   }
 
   @Test
+  void download_serverErrorEveryTime_throwsNamingUrlAndStatus() {
+    server.fault(PATH, Fault.status(503), TestHttpServer.ALWAYS);
+    Downloader d = newDownloader(TransferFixtures.fastSettings(2));
+    assertThatThrownBy(() -> d.download(request(), destination(), ProgressListener.NONE, Cancellation.NONE))
+        .isInstanceOf(io.carbon.computeimage.ports.error.TransferException.class)
+        .hasMessageContaining(server.uri(PATH).toString())
+        .hasMessageContaining("503");
+    assertThat(gets()).hasSize(2);
+    assertThat(destination()).doesNotExist();
+  }
+
+  @Test
   void download_tooManyRequests_honoursRetryAfter() throws Exception {
     server.fault(PATH, Fault.tooManyRequests(1));
     long t0 = System.nanoTime();

@@ -232,6 +232,14 @@ public final class BtrfsFilesystem implements Filesystem {
     // the device is owned by the caller
   }
 
+  BtrfsSuperblock superblock() {
+    return sb;
+  }
+
+  BtrfsChunkMap chunks() {
+    return chunks;
+  }
+
   int sectorSize() {
     return sb.sectorSize();
   }

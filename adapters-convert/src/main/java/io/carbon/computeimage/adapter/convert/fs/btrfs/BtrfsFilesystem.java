@@ -73,14 +73,20 @@ public final class BtrfsFilesystem implements Filesystem {
    *     malformed or uses something unsupported (several devices, RAID profiles)
    */
   public static BtrfsFilesystem open(BlockDevice dev) throws IOException {
+    return open(dev, true);
+  }
+
+  /** Opens with or without checksum verification (off only for fuzzing the parsers). */
+  static BtrfsFilesystem open(BlockDevice dev, boolean verifyChecksums) throws IOException {
     if (dev.size() < BtrfsSuperblock.OFFSET + BtrfsSuperblock.SIZE) {
       throw new MalformedDiskIOException("device of " + dev.size() + " bytes is too small for btrfs");
     }
     BtrfsSuperblock sb =
-        BtrfsSuperblock.parse(dev.readFully(BtrfsSuperblock.OFFSET, BtrfsSuperblock.SIZE));
+        BtrfsSuperblock.parse(
+            dev.readFully(BtrfsSuperblock.OFFSET, BtrfsSuperblock.SIZE), verifyChecksums);
     BtrfsChunkMap chunks = new BtrfsChunkMap(sb.devId(), dev.size());
     chunks.addSysChunkArray(sb.sysChunkArray());
-    BtrfsTreeReader trees = new BtrfsTreeReader(dev, sb, chunks);
+    BtrfsTreeReader trees = new BtrfsTreeReader(dev, sb, chunks, verifyChecksums);
     List<BtrfsItem> items =
         trees.range(
             sb.chunkTree(),

@@ -49,13 +49,13 @@ record BtrfsSuperblock(
     return b.length >= 72 && Arrays.equals(b, 64, 72, MAGIC, 0, 8);
   }
 
-  static BtrfsSuperblock parse(byte[] b) throws MalformedDiskIOException {
+  static BtrfsSuperblock parse(byte[] b, boolean verifyCsum) throws MalformedDiskIOException {
     String w = "superblock";
     if (b.length < SIZE || !hasMagic(b)) {
       throw new MalformedDiskIOException("not a btrfs filesystem (no _BHRfS_M magic at 64 KiB)");
     }
     int csumType = Le.u16(b, 196, w);
-    if (csumType == 0) {
+    if (csumType == 0 && verifyCsum) {
       CRC32C crc = new CRC32C();
       crc.update(b, 32, SIZE - 32);
       if ((int) crc.getValue() != (int) Le.u32(b, 0, w)) {

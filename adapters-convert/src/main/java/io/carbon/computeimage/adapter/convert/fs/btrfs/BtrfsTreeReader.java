@@ -26,6 +26,7 @@ final class BtrfsTreeReader {
   private final BlockDevice dev;
   private final BtrfsSuperblock sb;
   private final BtrfsChunkMap chunks;
+  private final boolean verifyCsum;
   private final Map<Long, byte[]> cache =
       new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -36,7 +37,8 @@ final class BtrfsTreeReader {
         }
       };
 
-  BtrfsTreeReader(BlockDevice dev, BtrfsSuperblock sb, BtrfsChunkMap chunks) {
+  BtrfsTreeReader(BlockDevice dev, BtrfsSuperblock sb, BtrfsChunkMap chunks, boolean verifyCsum) {
+    this.verifyCsum = verifyCsum;
     this.dev = dev;
     this.sb = sb;
     this.chunks = chunks;
@@ -159,7 +161,7 @@ final class BtrfsTreeReader {
 
   private void verify(byte[] node, long logical) throws MalformedDiskIOException {
     String w = "tree node at " + Long.toUnsignedString(logical);
-    if (sb.csumType() == 0) {
+    if (sb.csumType() == 0 && verifyCsum) {
       CRC32C crc = new CRC32C();
       crc.update(node, 32, node.length - 32);
       if ((int) crc.getValue() != (int) Le.u32(node, 0, w)) {

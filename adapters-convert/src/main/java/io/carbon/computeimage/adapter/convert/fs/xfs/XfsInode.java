@@ -20,10 +20,14 @@ final class XfsInode implements FsNode {
   final int format;
   final long size;
   final long dataExtents;
+  /** Whether the inode uses 64-bit extent counters (nrext64). */
+  final boolean largeExtentCounts;
   /** The data fork bytes (its full literal area; for local format the first {@code size}). */
   final byte[] fork;
 
-  private XfsInode(long ino, int mode, int format, long size, long dataExtents, byte[] fork) {
+  private XfsInode(
+      long ino, int mode, int format, long size, long dataExtents, boolean large, byte[] fork) {
+    this.largeExtentCounts = large;
     this.ino = ino;
     this.mode = mode;
     this.format = format;
@@ -89,7 +93,8 @@ final class XfsInode implements FsNode {
       throw new MalformedDiskIOException("XFS inode " + ino + " has attribute fork offset " + forkOff);
     }
     byte[] fork = Arrays.copyOfRange(b, coreSize, coreSize + forkSize);
-    XfsInode inode = new XfsInode(ino, mode, format, size, extents, fork);
+    XfsInode inode =
+        new XfsInode(ino, mode, format, size, extents, (flags2 & FLAG2_NREXT64) != 0, fork);
     NodeKind kind = inode.kind();
     if ((kind == NodeKind.FILE || kind == NodeKind.DIRECTORY || kind == NodeKind.SYMLINK)
         && format != FORMAT_LOCAL && format != FORMAT_EXTENTS && format != FORMAT_BTREE) {

@@ -55,6 +55,8 @@ class XfsFilesystemTest {
         return List.of("-m", "bigtime=1,inobtcount=1,reflink=1", "-i", "sparse=1,nrext64=1");
       case "v4":
         return List.of("-m", "crc=0");
+      case "v5-dirblock16k":
+        return List.of("-n", "size=16384");
       default:
         throw new IllegalArgumentException(variant);
     }
@@ -228,7 +230,7 @@ class XfsFilesystemTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"v5", "v5-bigtime-sparse-nrext64", "v4"})
+  @ValueSource(strings = {"v5", "v5-bigtime-sparse-nrext64", "v4", "v5-dirblock16k"})
   void readTree_mkfsImage_matchesKernelView(String variant) throws Exception {
     Fixture f = fixture(variant);
     try (RawFileDevice dev = RawFileDevice.open(f.image());
@@ -264,6 +266,7 @@ class XfsFilesystemTest {
       assertThat(bt.format).isEqualTo(XfsInode.FORMAT_BTREE);
       XfsInode frag = (XfsInode) paths.resolve("/frag.bin").orElseThrow();
       assertThat(frag.format).isEqualTo(XfsInode.FORMAT_BTREE);
+      assertThat(frag.largeExtentCounts).isEqualTo(variant.contains("nrext64"));
       XfsInode local = (XfsInode) paths.resolveNoFollow("/link-local").orElseThrow();
       assertThat(local.format).isEqualTo(XfsInode.FORMAT_LOCAL);
       XfsInode remote = (XfsInode) paths.resolveNoFollow("/link-remote").orElseThrow();

@@ -57,6 +57,8 @@ class XfsFilesystemTest {
         return List.of("-m", "crc=0");
       case "v5-dirblock16k":
         return List.of("-n", "size=16384");
+      case "v5-1k-blocks":
+        return List.of("-b", "size=1024");
       default:
         throw new IllegalArgumentException(variant);
     }
@@ -230,7 +232,7 @@ class XfsFilesystemTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"v5", "v5-bigtime-sparse-nrext64", "v4", "v5-dirblock16k"})
+  @ValueSource(strings = {"v5", "v5-bigtime-sparse-nrext64", "v4", "v5-dirblock16k", "v5-1k-blocks"})
   void readTree_mkfsImage_matchesKernelView(String variant) throws Exception {
     Fixture f = fixture(variant);
     try (RawFileDevice dev = RawFileDevice.open(f.image());

@@ -150,6 +150,13 @@ class XfsFilesystemTest {
       btreeDirectory(root);
     }
     tail(root, rnd, full ? 100 : 20);
+    if (full) {
+      // a reflinked copy sharing extents with big.bin, then partly overwritten
+      run("cp", "--reflink=always", root.resolve("big.bin").toString(), root.resolve("clone.bin").toString());
+      try (FileChannel c = FileChannel.open(root.resolve("clone.bin"), StandardOpenOption.WRITE)) {
+        c.write(ByteBuffer.wrap(new byte[10_000]), 1_000_000);
+      }
+    }
   }
 
   /** A directory with every other data block freed, so its data space has many holes. */

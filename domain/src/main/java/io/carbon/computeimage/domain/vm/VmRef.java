@@ -239,11 +239,19 @@ public final class VmRef {
       String v = img.substring(colon + 1);
       if (!NAME.matcher(n).matches()) {
         throw new InvalidReferenceException(
-            "invalid VM image '" + image + "': bad distro name '" + img.substring(0, colon) + "'");
+            "invalid VM image '"
+                + image
+                + "': bad distro name '"
+                + img.substring(0, colon)
+                + "' (expected name:version, e.g. ubuntu:24.04)");
       }
       if (!VERSION.matcher(v).matches()) {
         throw new InvalidReferenceException(
-            "invalid VM image '" + image + "': bad version '" + v + "'");
+            "invalid VM image '"
+                + image
+                + "': bad version '"
+                + v
+                + "' (expected name:version, e.g. ubuntu:24.04)");
       }
       if (arch == null || arch.isBlank()) {
         throw new InvalidReferenceException(

@@ -169,7 +169,7 @@ final class ProgressRenderer implements ProgressListener {
     } else {
       sb.append(HumanBytes.format(t.done));
     }
-    if (rate > 0) {
+    if (rate > 0 && secs >= 0.25) {
       sb.append(", ").append(HumanBytes.format((long) rate)).append("/s");
       if (t.total > 0 && t.done < t.total) {
         sb.append(", ETA ").append(duration((t.total - t.done) / rate));

@@ -21,10 +21,10 @@ class DiskKernelExtractorBootTest {
 
   @ParameterizedTest
   @EnumSource(value = DistroLayout.class, names = {"UBUNTU_2204", "UBUNTU_2404", "UBUNTU_2510",
-      "DEBIAN", "ALPINE_MBR", "ALPINE_BARE"})
+      "DEBIAN", "ALPINE_MBR", "ALPINE_BARE", "EL9", "EL8"})
   void extract_distroLayout_bootsToTheDefaultKernelsInitrd(DistroLayout layout) throws Exception {
     BuiltLayout disk = LayoutFixtures.get(layout);
-    BootFiles files = new DiskKernelExtractor().extract(disk.raw(), out, KernelOptions.defaults(),
+    BootFiles files = new DiskKernelExtractor().extract(disk.qcow2(), out, KernelOptions.defaults(),
         ProgressListener.NONE, Cancellation.NONE);
 
     assertThat(files.kernelVersion()).isEqualTo(disk.kernelVersion());

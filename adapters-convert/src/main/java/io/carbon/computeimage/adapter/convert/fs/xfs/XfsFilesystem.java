@@ -74,6 +74,11 @@ public final class XfsFilesystem implements Filesystem {
    *     missing, invalid or uses an unsupported feature
    */
   public static XfsFilesystem open(BlockDevice dev) throws IOException {
+    return open(dev, true);
+  }
+
+  /** Opens with or without superblock CRC verification (off only for fuzzing the parsers). */
+  static XfsFilesystem open(BlockDevice dev, boolean verifyCrc) throws IOException {
     if (dev.size() < 512) {
       throw new MalformedDiskIOException("device of " + dev.size() + " bytes is too small for XFS");
     }
@@ -82,7 +87,7 @@ public final class XfsFilesystem implements Filesystem {
     if (sect > 512 && sect <= 32768 && Integer.bitCount(sect) == 1 && sect <= dev.size()) {
       first = dev.readFully(0, sect);
     }
-    XfsSuperblock sb = XfsSuperblock.parse(first, dev.size());
+    XfsSuperblock sb = XfsSuperblock.parse(first, dev.size(), verifyCrc);
     XfsFilesystem fs = new XfsFilesystem(dev, sb);
     XfsInode root = fs.inode(sb.rootIno());
     if (root.kind() != NodeKind.DIRECTORY) {
@@ -210,7 +215,7 @@ public final class XfsFilesystem implements Filesystem {
       int idx = map.find(fb);
       if (idx < 0) {
         int next = -idx - 1;
-        long stop = next < map.count() ? map.get(next).fileBlock() << sb.blockLog() : Long.MAX_VALUE;
+        long stop = next < map.count() ? blocksToBytes(map.get(next).fileBlock()) : Long.MAX_VALUE;
         int n = (int) Math.min(len, stop - pos);
         Arrays.fill(dst, off, off + n, (byte) 0);
         pos += n;
@@ -219,7 +224,7 @@ public final class XfsFilesystem implements Filesystem {
         continue;
       }
       XfsExtent e = map.get(idx);
-      long extEnd = (e.fileBlock() + e.count()) << sb.blockLog();
+      long extEnd = blocksToBytes(e.fileBlock() + e.count());
       int n = (int) Math.min(len, extEnd - pos);
       if (e.unwritten()) {
         Arrays.fill(dst, off, off + n, (byte) 0);
@@ -238,6 +243,11 @@ public final class XfsFilesystem implements Filesystem {
       off += n;
       len -= n;
     }
+  }
+
+  /** Converts file blocks to bytes, saturating instead of overflowing. */
+  private long blocksToBytes(long blocks) {
+    return blocks > (Long.MAX_VALUE >>> sb.blockLog()) ? Long.MAX_VALUE : blocks << sb.blockLog();
   }
 
   private Map<String, Long> entries(XfsInode dir) throws IOException {

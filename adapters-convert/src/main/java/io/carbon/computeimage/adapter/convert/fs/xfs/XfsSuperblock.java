@@ -66,10 +66,12 @@ record XfsSuperblock(
    *
    * @param b at least 512 bytes from the start of the filesystem
    * @param deviceSize the size of the device, to bound the geometry
+   * @param verifyCrc whether to verify the v5 CRC
    * @return the superblock
    * @throws MalformedDiskIOException when it is not XFS or a field is out of range
    */
-  static XfsSuperblock parse(byte[] b, long deviceSize) throws MalformedDiskIOException {
+  static XfsSuperblock parse(byte[] b, long deviceSize, boolean verifyCrc)
+      throws MalformedDiskIOException {
     if (b.length < 512 || Be.u32(b, 0, "superblock") != MAGIC) {
       throw new MalformedDiskIOException("not an XFS filesystem (no XFSB magic)");
     }
@@ -140,7 +142,7 @@ record XfsSuperblock(
       copy[224] = copy[225] = copy[226] = copy[227] = 0;
       CRC32C crc = new CRC32C();
       crc.update(copy, 0, copy.length);
-      if ((int) crc.getValue() != sbCrc) {
+      if (verifyCrc && (int) crc.getValue() != sbCrc) {
         throw new MalformedDiskIOException("XFS superblock checksum does not match");
       }
       long incompat = Be.u32(b, 216, w);

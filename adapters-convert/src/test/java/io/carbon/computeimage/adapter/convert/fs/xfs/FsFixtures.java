@@ -203,56 +203,191 @@ public final class FsFixtures {
   }
 
   /**
-   * Expands a sparse seed (records of big-endian u32 sector index, u16 sector count, then that
-   * many 512-byte sectors) into an image of the given size; malformed tails are ignored.
+   * A device described by a sparse seed: a big-endian u64 size, then records of a big-endian u32
+   * sector index, a u16 sector count and that many 512-byte sectors. Unlisted sectors read as zero;
+   * a malformed tail is ignored. Used by the fuzz tests, so every input is some device.
    */
-  public static byte[] expandSparse(byte[] seed, int imageSize) {
-    byte[] img = new byte[imageSize];
-    ByteBuffer b = ByteBuffer.wrap(seed);
-    while (b.remaining() >= 6) {
-      long sector = b.getInt() & 0xffffffffL;
-      int count = b.getShort() & 0xffff;
-      int len = Math.min(count * 512, b.remaining());
-      long off = sector * 512;
-      if (off >= imageSize) {
-        b.position(b.position() + len);
-        continue;
+  public static final class SparseDevice implements BlockDevice {
+    private final java.util.TreeMap<Long, byte[]> sectors = new java.util.TreeMap<>();
+    private final long size;
+
+    public SparseDevice(byte[] seed) {
+      ByteBuffer b = ByteBuffer.wrap(seed);
+      long declared = b.remaining() >= 8 ? b.getLong() : 0;
+      size = Math.max(0, Math.min(declared, 1L << 40));
+      while (b.remaining() >= 6) {
+        long sector = b.getInt() & 0xffffffffL;
+        int count = b.getShort() & 0xffff;
+        for (int k = 0; k < count && b.remaining() > 0; k++) {
+          byte[] data = new byte[512];
+          b.get(data, 0, Math.min(512, b.remaining()));
+          sectors.put(sector + k, data);
+        }
       }
-      int n = (int) Math.min(len, imageSize - off);
-      b.get(img, (int) off, n);
-      b.position(b.position() + (len - n));
     }
-    return img;
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public int read(long offset, ByteBuffer dst) {
+      if (offset >= size) {
+        return 0;
+      }
+      int n = (int) Math.min(dst.remaining(), size - offset);
+      for (int i = 0; i < n; ) {
+        long pos = offset + i;
+        byte[] sec = sectors.get(pos / 512);
+        int within = (int) (pos % 512);
+        int k = Math.min(512 - within, n - i);
+        if (sec == null) {
+          for (int z = 0; z < k; z++) {
+            dst.put((byte) 0);
+          }
+        } else {
+          dst.put(sec, within, k);
+        }
+        i += k;
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {}
   }
 
-  /** Builds a sparse seed from an image: every run of non-zero 512-byte sectors. */
-  public static byte[] makeSparse(byte[] img) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int sectors = img.length / 512;
-    int i = 0;
-    while (i < sectors) {
-      if (zero(img, i)) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < sectors && !zero(img, j) && j - i < 65535) {
-        j++;
-      }
-      ByteBuffer h = ByteBuffer.allocate(6).putInt(i).putShort((short) (j - i));
-      out.write(h.array(), 0, 6);
-      out.write(img, i * 512, (j - i) * 512);
-      i = j;
+  /** A device that overlays byte patches on another (for malformed-input tests). */
+  public static final class PatchedDevice implements BlockDevice {
+    private final BlockDevice base;
+    private final java.util.TreeMap<Long, Byte> patches = new java.util.TreeMap<>();
+
+    public PatchedDevice(BlockDevice base) {
+      this.base = base;
     }
-    return out.toByteArray();
+
+    /** Overwrites bytes at an offset. */
+    public PatchedDevice patch(long offset, byte[] bytes) {
+      for (int i = 0; i < bytes.length; i++) {
+        patches.put(offset + i, bytes[i]);
+      }
+      return this;
+    }
+
+    @Override
+    public long size() {
+      return base.size();
+    }
+
+    @Override
+    public int read(long offset, ByteBuffer dst) throws IOException {
+      int start = dst.position();
+      int n = base.read(offset, dst);
+      for (var e : patches.subMap(offset, offset + Math.max(n, 0)).entrySet()) {
+        dst.put(start + (int) (e.getKey() - offset), e.getValue());
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {}
   }
 
-  private static boolean zero(byte[] img, int sector) {
-    for (int k = sector * 512; k < sector * 512 + 512; k++) {
-      if (img[k] != 0) {
-        return false;
+  /** A device that records which 512-byte sectors were read (to build minimal seeds). */
+  public static final class RecordingDevice implements BlockDevice {
+    private final BlockDevice base;
+    private final java.util.TreeSet<Long> touched = new java.util.TreeSet<>();
+
+    public RecordingDevice(BlockDevice base) {
+      this.base = base;
+    }
+
+    @Override
+    public long size() {
+      return base.size();
+    }
+
+    @Override
+    public int read(long offset, ByteBuffer dst) throws IOException {
+      int n = base.read(offset, dst);
+      for (long s = offset / 512; s <= (offset + Math.max(n, 1) - 1) / 512; s++) {
+        touched.add(s);
+      }
+      return n;
+    }
+
+    /** Writes the touched sectors of the base device as a sparse seed. */
+    public byte[] seed() throws IOException {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.write(ByteBuffer.allocate(8).putLong(base.size()).array());
+      Long[] list = touched.toArray(new Long[0]);
+      int i = 0;
+      while (i < list.length) {
+        int j = i;
+        while (j + 1 < list.length && list[j + 1] == list[j] + 1 && j + 1 - i < 65535) {
+          j++;
+        }
+        int count = j - i + 1;
+        out.write(ByteBuffer.allocate(6).putInt((int) (long) list[i]).putShort((short) count).array());
+        out.write(base.readFully(list[i] * 512, count * 512));
+        i = j + 1;
+      }
+      return out.toByteArray();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * Walks a whole filesystem through its API with bounds (nodes visited, bytes read per file),
+   * resolving each symlink; used by fuzz tests and seed generation.
+   *
+   * @return the number of nodes visited
+   */
+  public static int walk(Filesystem fs, int maxNodes) throws IOException {
+    return walk(fs, fs.root(), maxNodes);
+  }
+
+  /** Walks from a given directory, as {@link #walk(Filesystem, int)}. */
+  public static int walk(Filesystem fs, FsNode start, int maxNodes) throws IOException {
+    java.util.ArrayDeque<FsNode> todo = new java.util.ArrayDeque<>();
+    todo.add(start);
+    int visited = 0;
+    byte[] buf = new byte[65536];
+    while (!todo.isEmpty() && visited < maxNodes) {
+      FsNode dir = todo.poll();
+      for (String name : fs.list(dir)) {
+        if (++visited > maxNodes) {
+          break;
+        }
+        FsNode n = fs.lookup(dir, name).orElse(null);
+        if (n == null) {
+          continue;
+        }
+        switch (n.kind()) {
+          case DIRECTORY:
+            todo.add(n);
+            break;
+          case SYMLINK:
+            fs.readLink(n);
+            new io.carbon.computeimage.adapter.convert.fs.FsPaths(fs).resolve("/" + name);
+            break;
+          case FILE:
+            try (InputStream in = fs.open(n)) {
+              long total = 0;
+              int r;
+              while (total < (1 << 20) && (r = in.read(buf)) > 0) {
+                total += r;
+              }
+            }
+            break;
+          default:
+            break;
+        }
       }
     }
-    return true;
+    return visited;
   }
 }

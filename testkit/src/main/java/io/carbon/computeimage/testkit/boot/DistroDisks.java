@@ -274,6 +274,8 @@ public final class DistroDisks {
             heredoc("m/boot/grub/grub.cfg", grub),
             "btrfs subvolume create m/swap >/dev/null",
             "umnt m",
+            "n=$(btrfs inspect-internal dump-tree -t 5 root.img | grep -c 'compression 3' || true)",
+            "[ \"$n\" -gt 0 ] || { echo 'no zstd-compressed extents were written' >&2; exit 1; }",
             "truncate -s 180M disk.raw",
             "sgdisk -o -n 1:2048:+1M -t 1:ef02 -n 2:4096:+40M -t 2:ef00 -n 3:86016:+128M -t 3:8304 disk.raw >/dev/null",
             "put esp.img 2 && put root.img 42", "")};

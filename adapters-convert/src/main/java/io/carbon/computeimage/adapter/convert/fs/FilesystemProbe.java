@@ -1,6 +1,7 @@
 package io.carbon.computeimage.adapter.convert.fs;
 
 import io.carbon.computeimage.adapter.convert.block.BlockDevice;
+import io.carbon.computeimage.adapter.convert.fs.btrfs.BtrfsFilesystem;
 import io.carbon.computeimage.adapter.convert.fs.ext4.Ext4Filesystem;
 import io.carbon.computeimage.adapter.convert.fs.fat.FatFilesystem;
 import io.carbon.computeimage.adapter.convert.fs.xfs.XfsFilesystem;
@@ -68,6 +69,8 @@ public final class FilesystemProbe {
         return Optional.of(FatFilesystem.open(dev));
       case "xfs":
         return Optional.of(XfsFilesystem.open(dev));
+      case "btrfs":
+        return Optional.of(BtrfsFilesystem.open(dev));
       case "":
         return Optional.empty();
       default:

@@ -39,7 +39,6 @@ public final class GrubEnv {
   private static String expand(String s, Map<String, String> vars, int depth) {
     StringBuilder out = new StringBuilder();
     int i = 0;
-    int depth = 0;
     while (i < s.length()) {
       char c = s.charAt(i);
       if (c == '$' && i + 1 < s.length()) {

@@ -8,7 +8,7 @@ if not exist "%JAR%" set IMAGE_CLI_REBUILD=1
 if defined IMAGE_CLI_REBUILD (
   echo image-cli: building ^(first use or rebuild requested^)... 1>&2
   pushd "%HERE%"
-  call mvn -q -B -DskipTests package -pl app-cli -am 1>&2
+  call mvn -q -B -Dstyle.color=never -DskipTests package -pl app-cli -am 1>&2
   if errorlevel 1 ( popd & exit /b 1 )
   popd
 )

@@ -50,7 +50,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The digest is computed while streaming (the existing prefix of a partial file is re-hashed
  * first); on mismatch the partial file is deleted and {@link DigestMismatchException} names the
- * URL and both digests. Connection failures, resets, truncated and stalled bodies, 408, 429 and
+ * URL and both digests (after a resumed attempt, one more attempt from the start comes first). Connection failures, resets, truncated and stalled bodies, 408, 429 and
  * 5xx are retried after a backoff, resuming from the partial file; an attempt that added bytes
  * does not count against {@link TransferSettings#maxAttempts()}. Thread-safe.
  *
@@ -178,12 +178,27 @@ public final class FileDownloader implements Downloader {
     final Optional<String> retryAfter;
     final Throwable cause;
     final boolean progressed;
+    final boolean restart;
 
     Retry(String failure, Optional<String> retryAfter, Throwable cause, boolean progressed) {
+      this(failure, retryAfter, cause, progressed, false);
+    }
+
+    private Retry(
+        String failure, Optional<String> retryAfter, Throwable cause, boolean progressed, boolean restart) {
       this.failure = failure;
       this.retryAfter = retryAfter;
       this.cause = cause;
       this.progressed = progressed;
+      this.restart = restart;
+    }
+
+    /**
+     * An immediate new attempt from byte 0 that does not count as a failure: the partial file was
+     * dropped, so the next request carries no Range and cannot end the same way.
+     */
+    static Retry restartFromZero(String why) {
+      return new Retry(why, Optional.empty(), null, false, true);
     }
   }
 
@@ -199,6 +214,7 @@ public final class FileDownloader implements Downloader {
     private final Cancellation cancellation;
     private PartState state;
     private boolean started;
+    private boolean restartedAfterMismatch;
     private DownloadResult result;
 
     Job(DownloadRequest request, Path dest, ProgressListener listener, Cancellation cancellation) {
@@ -230,6 +246,10 @@ public final class FileDownloader implements Downloader {
         if (r == null) {
           listener.finished(task);
           return result;
+        }
+        if (r.restart) {
+          listener.note("restarting " + url + " from the start: " + r.failure);
+          continue;
         }
         failures = r.progressed ? 1 : failures + 1;
         if (failures >= retry.maxAttempts()) {
@@ -274,9 +294,8 @@ public final class FileDownloader implements Downloader {
           long[] range = parseContentRange(ex.header("content-range"));
           if (range == null || range[0] != offset) {
             restartFromZero();
-            return new Retry(
-                "resume at " + offset + " answered with Content-Range '" + ex.header("content-range") + "'",
-                Optional.empty(), null, false);
+            return Retry.restartFromZero(
+                "resume at " + offset + " answered with Content-Range '" + ex.header("content-range") + "'");
           }
           total = range[2] >= 0 ? range[2] : state.total();
           listener.note("resuming " + task + " at " + offset + " bytes");
@@ -299,11 +318,14 @@ public final class FileDownloader implements Downloader {
           long[] range = parseContentRange(ex.header("content-range"));
           long full = range != null && range[2] >= 0 ? range[2] : state.total();
           if (full == offset) {
+            if (!started) {
+              listener.started(task, "download " + url, full);
+              started = true;
+            }
             return finish(offset, offset, newDigestPrefix(offset));
           }
           restartFromZero();
-          return new Retry(
-              "HTTP 416 for a resume at " + offset + " bytes" + where, Optional.empty(), null, false);
+          return Retry.restartFromZero("HTTP 416 for a resume at " + offset + " bytes" + where);
         } else if (RetryPolicy.isRetryableStatus(status)) {
           return new Retry(
               "HTTP " + status + where, Optional.ofNullable(ex.header("retry-after")), null, false);
@@ -311,9 +333,17 @@ public final class FileDownloader implements Downloader {
           throw statusError(status, where);
         }
 
+        long expectedSize = request.expectedSize();
+        if (expectedSize >= 0 && total >= 0 && total != expectedSize) {
+          restartFromZero();
+          throw new TransferException(
+              "download of " + url + " failed: the server announces " + total
+                  + " bytes, expected " + expectedSize + where);
+        }
         MessageDigest md = newDigestPrefix(offset);
         if (!started) {
-          listener.started(task, "download " + url, total);
+          listener.started(
+              task, "download " + url, total >= 0 ? total : request.expectedSize());
           started = true;
         }
         long[] endHolder = new long[1];
@@ -356,6 +386,14 @@ public final class FileDownloader implements Downloader {
       if (!actual.equals(request.expected())) {
         deleteQuietly(part);
         deleteQuietly(meta);
+        state = null;
+        if (resumedFrom > 0 && !restartedAfterMismatch) {
+          // the kept prefix may be what is wrong (a server without reliable validators): one more
+          // try from the start before blaming the content
+          restartedAfterMismatch = true;
+          return Retry.restartFromZero(
+              "checksum mismatch after resuming at " + resumedFrom + " bytes (got " + actual + ")");
+        }
         throw new DigestMismatchException(url, request.expected(), actual);
       }
       try {
@@ -413,6 +451,13 @@ public final class FileDownloader implements Downloader {
           }
           guard.progressed();
           buf.position(buf.position() + n);
+          long expectedSize = request.expectedSize();
+          if (expectedSize >= 0 && position + buf.position() > expectedSize) {
+            restartFromZero();
+            throw new TransferException(
+                "download of " + url + " failed: the server sent more than the expected "
+                    + expectedSize + " bytes");
+          }
           if (!buf.hasRemaining() || available(in) == 0) {
             position = flush(out, buf, md, position);
             listener.progressed(task, position);

@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Watches a response body being read: when no byte arrives for the stall timeout, or the
- * operation is cancelled, it closes the body and interrupts the reading thread so a blocked read
- * returns. {@code HttpRequest.timeout} only covers the wait for the headers, so this covers the
- * body.
+ * operation is cancelled, it closes the body, which makes a read blocked on it throw ({@code
+ * java.net.http}'s body stream wakes its reader on close). {@code HttpRequest.timeout} only covers
+ * the wait for the headers, so this covers the body. The reading thread is never interrupted, so
+ * file channels it uses stay open.
  */
 final class StallGuard implements AutoCloseable {
   private static final ScheduledExecutorService SCHEDULER =
@@ -27,7 +28,6 @@ final class StallGuard implements AutoCloseable {
   private final Closeable body;
   private final long timeoutNanos;
   private final Cancellation cancellation;
-  private final Thread reader;
   private final ScheduledFuture<?> task;
   private volatile long lastProgress;
   private boolean closed;
@@ -38,14 +38,13 @@ final class StallGuard implements AutoCloseable {
     this.body = body;
     this.timeoutNanos = timeout.toNanos();
     this.cancellation = cancellation;
-    this.reader = Thread.currentThread();
     this.lastProgress = System.nanoTime();
     long period = Math.max(10, Math.min(1000, timeout.toMillis() / 4));
     this.task = SCHEDULER.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Starts watching a body read by the current thread.
+   * Starts watching a body.
    *
    * @param body closed when the read stalls or is cancelled
    * @param timeout the longest silence allowed
@@ -83,7 +82,6 @@ final class StallGuard implements AutoCloseable {
       } else {
         return;
       }
-      reader.interrupt();
     }
     try {
       body.close();
@@ -92,15 +90,12 @@ final class StallGuard implements AutoCloseable {
     }
   }
 
-  /** Stops watching; clears the interrupt this guard may have raised. */
+  /** Stops watching. */
   @Override
   public void close() {
     task.cancel(false);
     synchronized (this) {
       closed = true;
-      if (stalled || cancelled) {
-        Thread.interrupted();
-      }
     }
   }
 }

@@ -138,4 +138,42 @@ final class FileDownloaderTest extends DownloaderContractTest {
     assertThat(r.reused()).isFalse();
     assertThat(gets()).hasSize(1);
   }
+
+  @Test
+  void download_corruptPartialFile_mismatchAfterResumeRestartsFromZero() throws Exception {
+    leavePartialFile(request(), 1_000_000);
+    Files.write(part(), new byte[(int) Files.size(part())]);
+    server.clearRequests();
+
+    DownloadResult r = download(request());
+
+    assertThat(Files.readAllBytes(destination())).isEqualTo(content);
+    assertThat(r.resumedFrom()).isZero();
+    List<RecordedRequest> gets = gets();
+    assertThat(gets).hasSize(2);
+    assertThat(gets.get(0).isRangeGet()).isTrue();
+    assertThat(gets.get(1).isFullGet()).isTrue();
+  }
+
+  @Test
+  void download_wrongDigestAfterResume_stillFailsWithMismatch() throws Exception {
+    Digest wrong = TransferFixtures.sha256(new byte[] {7});
+    DownloadRequest req = DownloadRequest.of(server.uri(PATH), wrong);
+    leavePartialFile(req, 1_000_000);
+    assertThatThrownBy(() -> download(req))
+        .isInstanceOf(io.carbon.computeimage.ports.error.DigestMismatchException.class)
+        .hasMessageContaining(wrong.toString());
+    assertThat(part()).doesNotExist();
+    assertThat(destination()).doesNotExist();
+  }
+
+  @Test
+  void download_corruptPartialFileWithSingleAttempt_stillRestartsOnce() throws Exception {
+    leavePartialFile(request(), 1_000_000);
+    Files.write(part(), new byte[(int) Files.size(part())]);
+    DownloadResult r =
+        newDownloader(TransferFixtures.fastSettings(1))
+            .download(request(), destination(), ProgressListener.NONE, Cancellation.NONE);
+    assertThat(Files.readAllBytes(r.file())).isEqualTo(content);
+  }
 }

@@ -179,6 +179,18 @@ public abstract class DownloaderContractTest {
   }
 
   @Test
+  void download_serverErrorEveryTime_throwsNamingUrlAndStatus() {
+    server.fault(PATH, Fault.status(503), TestHttpServer.ALWAYS);
+    Downloader d = newDownloader(TransferFixtures.fastSettings(2));
+    assertThatThrownBy(() -> d.download(request(), destination(), ProgressListener.NONE, Cancellation.NONE))
+        .isInstanceOf(io.carbon.computeimage.ports.error.TransferException.class)
+        .hasMessageContaining(server.uri(PATH).toString())
+        .hasMessageContaining("503");
+    assertThat(gets()).hasSize(2);
+    assertThat(destination()).doesNotExist();
+  }
+
+  @Test
   void download_tooManyRequests_honoursRetryAfter() throws Exception {
     server.fault(PATH, Fault.tooManyRequests(1));
     long t0 = System.nanoTime();
@@ -288,6 +300,27 @@ public abstract class DownloaderContractTest {
     assertThat(download(DownloadRequest.of(server.uri(PATH), TransferFixtures.sha256(newer))).reused())
         .isTrue();
     assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void download_sizeOtherThanExpected_failsNamingUrlAndSizes() throws Exception {
+    DownloadRequest req =
+        new DownloadRequest(server.uri(PATH), Map.of(), TransferFixtures.sha256(content), 1000);
+    assertThatThrownBy(() -> download(req))
+        .isInstanceOf(io.carbon.computeimage.ports.error.ComputeImageException.class)
+        .hasMessageContaining(server.uri(PATH).toString())
+        .hasMessageContaining("1000");
+    assertThat(destination()).doesNotExist();
+    assertThat(cacheFilesExceptLocks()).isEmpty();
+  }
+
+  @Test
+  void download_expectedSizeMatches_succeeds() throws Exception {
+    DownloadResult r =
+        download(
+            new DownloadRequest(
+                server.uri(PATH), Map.of(), TransferFixtures.sha256(content), content.length));
+    assertThat(r.size()).isEqualTo(content.length);
   }
 
   @Test

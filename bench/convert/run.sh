@@ -16,9 +16,9 @@ else
   (cd "$repo" && mvn -q -B -pl bench -am package dependency:build-classpath \
     -Dmdep.outputFile=target/bench.cp -DskipTests >/dev/null)
   cp="$repo/bench/target/classes:$(cat "$repo/bench/target/bench.cp")"
-  ours=(java ${BENCH_JAVA_OPTS:--Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -cp "$cp"
+  ours=(java ${BENCH_JAVA_OPTS:--Xmx160m -XX:+UseSerialGC} -cp "$cp"
         io.carbon.computeimage.bench.convert.ConvertMain)
-  echo "ours: java ConvertMain (${BENCH_JAVA_OPTS:--Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1})"
+  echo "ours: java ConvertMain (${BENCH_JAVA_OPTS:--Xmx160m -XX:+UseSerialGC}, BENCH_SYNC=${BENCH_SYNC:-1})"
 fi
 
 measure() { # prints "seconds maxrss_kib"

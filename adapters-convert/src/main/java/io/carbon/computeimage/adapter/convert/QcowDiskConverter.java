@@ -46,10 +46,11 @@ public final class QcowDiskConverter implements DiskConverter {
   private final int threads;
   private final int unitBytes;
   private final Clock clock;
+  private final boolean sync;
 
-  /** Uses every available core. */
+  /** Uses every available core and flushes the output to disk before the rename. */
   public QcowDiskConverter() {
-    this(Runtime.getRuntime().availableProcessors(), DEFAULT_UNIT, Clock.systemUTC());
+    this(Runtime.getRuntime().availableProcessors(), DEFAULT_UNIT, Clock.systemUTC(), true);
   }
 
   /**
@@ -58,8 +59,11 @@ public final class QcowDiskConverter implements DiskConverter {
    * @param threads worker threads (at least 1)
    * @param unitBytes bytes of guest data per unit of work
    * @param clock the clock for VHD timestamps
+   * @param sync whether to flush the output to stable storage before renaming it into place
+   *     (crash safety; {@code qemu-img convert} does not flush by default)
    */
-  public QcowDiskConverter(int threads, int unitBytes, Clock clock) {
+  public QcowDiskConverter(int threads, int unitBytes, Clock clock, boolean sync) {
+    this.sync = sync;
     this.threads = Math.max(1, threads);
     this.unitBytes = Math.max(64 << 10, unitBytes);
     this.clock = clock;
@@ -145,9 +149,9 @@ public final class QcowDiskConverter implements DiskConverter {
           }
           byte[] footer = VhdFooter.fixed(dataSize, clock.instant(), UUID.randomUUID());
           out.write(footer, 0, footer.length, dataSize);
-          out.commit(dataSize + VhdFooter.SIZE);
+          out.commit(dataSize + VhdFooter.SIZE, sync);
         } else {
-          out.commit(size);
+          out.commit(size, sync);
         }
       }
       listener.finished(task);

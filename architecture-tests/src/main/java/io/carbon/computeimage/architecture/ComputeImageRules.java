@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.onionArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.junit.ArchTest;
@@ -215,7 +216,10 @@ public final class ComputeImageRules {
           .should()
           .haveSimpleNameEndingWith("Exception");
 
-  /** Our checked exceptions all derive from {@link ComputeImageException}. */
+  /**
+   * Our checked exceptions derive from {@link ComputeImageException}; adapters may also define
+   * {@link java.io.IOException} subclasses for internal use, translated at the port boundary.
+   */
   @ArchTest
   public static final ArchRule checkedExceptionsRooted =
       classes()
@@ -225,6 +229,10 @@ public final class ComputeImageRules {
           .areAssignableTo(Exception.class)
           .and()
           .areNotAssignableTo(RuntimeException.class)
+          .and(
+              DescribedPredicate.not(
+                  JavaClass.Predicates.assignableTo(java.io.IOException.class)
+                      .and(JavaClass.Predicates.resideInAPackage(P + ".adapter.."))))
           .should()
           .beAssignableTo(ComputeImageException.class);
 

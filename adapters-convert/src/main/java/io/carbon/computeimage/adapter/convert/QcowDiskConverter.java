@@ -4,7 +4,6 @@ import io.carbon.computeimage.adapter.convert.block.BlockDevice;
 import io.carbon.computeimage.adapter.convert.block.MalformedDiskIOException;
 import io.carbon.computeimage.adapter.convert.block.RawFileDevice;
 import io.carbon.computeimage.adapter.convert.block.SliceDevice;
-import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Exception;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Header;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Image;
 import io.carbon.computeimage.adapter.convert.raw.OutputFile;
@@ -47,10 +46,11 @@ public final class QcowDiskConverter implements DiskConverter {
   private final int threads;
   private final int unitBytes;
   private final Clock clock;
+  private final boolean sync;
 
-  /** Uses every available core. */
+  /** Uses every available core and flushes the output to disk before the rename. */
   public QcowDiskConverter() {
-    this(Runtime.getRuntime().availableProcessors(), DEFAULT_UNIT, Clock.systemUTC());
+    this(Runtime.getRuntime().availableProcessors(), DEFAULT_UNIT, Clock.systemUTC(), true);
   }
 
   /**
@@ -59,8 +59,11 @@ public final class QcowDiskConverter implements DiskConverter {
    * @param threads worker threads (at least 1)
    * @param unitBytes bytes of guest data per unit of work
    * @param clock the clock for VHD timestamps
+   * @param sync whether to flush the output to stable storage before renaming it into place
+   *     (crash safety; {@code qemu-img convert} does not flush by default)
    */
-  public QcowDiskConverter(int threads, int unitBytes, Clock clock) {
+  public QcowDiskConverter(int threads, int unitBytes, Clock clock, boolean sync) {
+    this.sync = sync;
     this.threads = Math.max(1, threads);
     this.unitBytes = Math.max(64 << 10, unitBytes);
     this.clock = clock;
@@ -146,18 +149,15 @@ public final class QcowDiskConverter implements DiskConverter {
           }
           byte[] footer = VhdFooter.fixed(dataSize, clock.instant(), UUID.randomUUID());
           out.write(footer, 0, footer.length, dataSize);
-          out.commit(dataSize + VhdFooter.SIZE);
+          out.commit(dataSize + VhdFooter.SIZE, sync);
         } else {
-          out.commit(size);
+          out.commit(size, sync);
         }
       }
       listener.finished(task);
       return new ConversionResult(destination, from, target, size, written);
     } catch (ComputeImageException e) {
       throw e;
-    } catch (Qcow2Exception e) {
-      throw e.unsupported() ? new UnsupportedFeatureException(e.getMessage(), e)
-          : new MalformedImageException(e.getMessage(), e);
     } catch (MalformedDiskIOException e) {
       throw new MalformedImageException("malformed image " + source + ": " + e.getMessage(), e);
     } catch (IOException e) {
@@ -173,7 +173,8 @@ public final class QcowDiskConverter implements DiskConverter {
     }
   }
 
-  private UnitSource open(Path source, DiskFormat format) throws IOException {
+  private UnitSource open(Path source, DiskFormat format)
+      throws IOException, ComputeImageException {
     switch (format) {
       case QCOW2:
         return new Qcow2Source(Qcow2Image.open(source), unitBytes);

@@ -28,7 +28,7 @@ class AtomicityTest {
     Path outDir = Files.createDirectories(tmp.resolve("out"));
     AtomicInteger checks = new AtomicInteger();
     Cancellation cancelAfterSome = () -> checks.incrementAndGet() > 5;
-    QcowDiskConverter small = new QcowDiskConverter(2, 64 << 10, Clock.systemUTC());
+    QcowDiskConverter small = new QcowDiskConverter(2, 64 << 10, Clock.systemUTC(), true);
     for (DiskFormat target : new DiskFormat[] {DiskFormat.RAW, DiskFormat.VHD_FIXED}) {
       checks.set(0);
       Path dest = outDir.resolve("disk." + target);

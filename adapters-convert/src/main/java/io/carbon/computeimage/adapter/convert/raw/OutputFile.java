@@ -110,16 +110,19 @@ public final class OutputFile implements Closeable {
   }
 
   /**
-   * Sets the length, flushes to disk and renames the file to its destination atomically.
+   * Sets the length, optionally flushes to disk and renames the file to its destination atomically.
    *
    * @param length the final file length
+   * @param sync whether to flush the data to stable storage before the rename
    * @throws IOException when any step fails (the temporary file is then removed by close)
    */
-  public void commit(long length) throws IOException {
+  public void commit(long length, boolean sync) throws IOException {
     try (var raf = new java.io.RandomAccessFile(temp.toFile(), "rw")) {
       raf.setLength(length);
     }
-    channel.force(true);
+    if (sync) {
+      channel.force(true);
+    }
     channel.close();
     try {
       Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE,

@@ -105,6 +105,11 @@ public final class ComputeImage {
         .toList();
   }
 
+  /** @return the catalogs index (for callers that list distros and versions) */
+  public DistroCatalogs catalogs() {
+    return plugins.catalogs();
+  }
+
   private VmLayout layout(VmRef ref) {
     return new VmLayout(ref.dir().orElse(rootDir), host().os());
   }
@@ -513,10 +518,5 @@ public final class ComputeImage {
       }
       return new ComputeImage(this, reg);
     }
-  }
-
-  /** @return the catalogs index (for callers that list distros and versions) */
-  public DistroCatalogs catalogs() {
-    return plugins.catalogs();
   }
 }

@@ -55,7 +55,7 @@ public final class DistroDisks {
       Path qcow2 = work.resolve("disk.qcow2");
       Cmd.run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
       Cmd.sh("cd " + work + " && rm -f esp.img boot.img root.img");
-      return new BuiltLayout(layout, raw, qcow2, marker, cmdline, version, kernel);
+      return new BuiltLayout(layout, raw, qcow2, marker, cmdline, version, kernel, initrd);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

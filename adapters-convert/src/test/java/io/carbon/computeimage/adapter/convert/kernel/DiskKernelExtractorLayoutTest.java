@@ -21,8 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Extracts the boot files of each distro layout and boots them in QEMU. */
-class DiskKernelExtractorBootTest {
+/**
+ * Extracts the boot files of each distro layout straight from its qcow2 and compares them with
+ * what the image holds for its default kernel; the end-to-end test in app-cli boots them. The
+ * uncompressed vmlinux (a distinct kernel) is booted here.
+ */
+class DiskKernelExtractorLayoutTest {
   @TempDir Path out;
 
   @Test
@@ -68,7 +72,8 @@ class DiskKernelExtractorBootTest {
 
   @ParameterizedTest
   @EnumSource(DistroLayout.class)
-  void extract_distroLayout_bootsToTheDefaultKernelsInitrd(DistroLayout layout) throws Exception {
+  void extract_distroLayout_writesTheDefaultKernelItsInitrdAndCmdline(DistroLayout layout)
+      throws Exception {
     BuiltLayout disk = LayoutFixtures.get(layout);
     BootFiles files = new DiskKernelExtractor().extract(disk.qcow2(), out, KernelOptions.defaults(),
         ProgressListener.NONE, Cancellation.NONE);
@@ -76,14 +81,11 @@ class DiskKernelExtractorBootTest {
     assertThat(files.kernelVersion()).isEqualTo(disk.kernelVersion());
     assertThat(files.commandLine()).isEqualTo(disk.commandLine());
     assertThat(Files.readString(files.cmdline()).trim()).isEqualTo(disk.commandLine());
-    assertThat(Files.mismatch(files.kernel(), disk.kernel())).isEqualTo(-1L);
+    assertThat(Files.mismatch(files.kernel(), disk.kernel())).as("kernel bytes").isEqualTo(-1L);
+    assertThat(Files.mismatch(files.initrd(), disk.initrd())).as("initrd bytes").isEqualTo(-1L);
     try (var s = Files.list(out)) {
       assertThat(s.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("vmlinuz", "initrd", "cmdline");
     }
-
-    String console = QemuBoot.boot(files.kernel(), files.initrd(), files.commandLine(), 60);
-    assertThat(console).as("serial console of %s", layout).contains(disk.marker());
-    assertThat(console).contains("CMDLINE=console=ttyS0 " + disk.commandLine() + " panic=-1");
   }
 }

@@ -59,6 +59,37 @@ class DiskKernelExtractorLayoutTest {
   }
 
   @Test
+  void extract_noBootConfig_derivesRootUuidFromTheRootFilesystem() throws Exception {
+    Path tree = out.resolve("tree");
+    Files.createDirectories(tree.resolve("etc"));
+    Files.createDirectories(tree.resolve("boot"));
+    Files.writeString(tree.resolve("boot/vmlinuz-6.1.0-9-amd64"), "old kernel");
+    Files.writeString(tree.resolve("boot/initrd.img-6.1.0-9-amd64"), "old initrd");
+    Files.writeString(tree.resolve("boot/vmlinuz-6.1.0-10-amd64"), "new kernel");
+    Files.writeString(tree.resolve("boot/initrd.img-6.1.0-10-amd64"), "new initrd");
+    Files.writeString(tree.resolve("boot/vmlinuz-6.1.0-11-amd64"), "newest kernel, no initrd");
+    Path fs = out.resolve("root.img");
+    Path disk = out.resolve("disk.raw");
+    Cmd.sh("mke2fs -q -F -t ext4 -d " + tree + " " + fs + " 16M && truncate -s 20M " + disk
+        + " && sgdisk -o -n 1:2048:+16M -t 1:8304 " + disk + " >/dev/null && dd if=" + fs + " of="
+        + disk + " bs=1M seek=1 conv=notrunc status=none");
+    String uuid = Cmd.run("blkid", "-s", "UUID", "-o", "value", fs.toString()).trim();
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    BootFiles files = new DiskKernelExtractor().extract(disk, out.resolve("o"),
+        KernelOptions.defaults(), new ProgressListener() {
+          @Override
+          public void note(String message) {
+            notes.add(message);
+          }
+        }, Cancellation.NONE);
+    assertThat(files.kernelVersion()).isEqualTo("6.1.0-10-amd64");
+    assertThat(Files.readString(files.kernel())).isEqualTo("new kernel");
+    assertThat(Files.readString(files.initrd())).isEqualTo("new initrd");
+    assertThat(files.commandLine()).isEqualTo("root=UUID=" + uuid + " ro");
+    assertThat(notes).anyMatch(n -> n.contains("newest installed kernel"));
+  }
+
+  @Test
   void extract_garbageDisk_throwsMalformedOrNotFound() throws Exception {
     Path disk = out.resolve("garbage.raw");
     byte[] junk = new byte[4 << 20];

@@ -10,9 +10,12 @@ W=$(mktemp -d /var/tmp/kernel-bench-XXXXXX)
 cleanup() { umount "$W/m" 2>/dev/null || true; rm -rf "$W"; }
 trap cleanup EXIT
 cd "$ROOT"
-mvn -B -q -o -pl adapters-convert -am package -DskipTests
-mvn -B -q -o -pl adapters-convert dependency:build-classpath -Dmdep.outputFile="$W/cp.txt" >/dev/null
-CP="$ROOT/adapters-convert/target/classes:$ROOT/ports/target/classes:$(cat "$W/cp.txt")"
+mvn -B -q -o -pl adapters-convert -am compile
+M2=${M2_REPO:-$HOME/.m2/repository}
+prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1; }
+CP="$ROOT/adapters-convert/target/classes:$ROOT/ports/target/classes"
+CP="$CP:$M2/io/airlift/aircompressor/$(prop aircompressor.version)/aircompressor-$(prop aircompressor.version).jar"
+CP="$CP:$M2/org/tukaani/xz/$(prop xz.version)/xz-$(prop xz.version).jar"
 javac -d "$W/classes" -cp "$CP" "$ROOT/bench/kernel/KernelBench.java"
 
 cd "$W"

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param commandLine the command line the image's boot configuration gives
  * @param kernelVersion the version of the default kernel's file name
  * @param kernel the kernel placed as the default kernel (the real one)
+ * @param initrd the marker initrd placed beside it
  */
 public record BuiltLayout(
     DistroLayout layout,
@@ -20,4 +21,5 @@ public record BuiltLayout(
     String marker,
     String commandLine,
     String kernelVersion,
-    Path kernel) {}
+    Path kernel,
+    Path initrd) {}

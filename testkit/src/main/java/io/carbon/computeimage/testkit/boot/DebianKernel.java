@@ -37,7 +37,7 @@ public final class DebianKernel {
         if (pkg.isEmpty()) {
           throw new IllegalStateException("apt-cache names no kernel package for " + META);
         }
-        Cmd.sh("cd " + work + " && apt-get download " + pkg + " >/dev/null 2>&1 && dpkg-deb -x "
+        Cmd.sh("cd " + work + " && apt-get download " + pkg + " && dpkg-deb -x "
             + pkg + "_*.deb x");
         Path kernel;
         try (Stream<Path> s = Files.list(work.resolve("x/boot"))) {

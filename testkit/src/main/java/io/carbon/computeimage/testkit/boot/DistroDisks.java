@@ -19,7 +19,7 @@ public final class DistroDisks {
       "MNTS=()",
       "cleanup() { for m in \"${MNTS[@]}\"; do umount \"$m\" 2>/dev/null || umount -l \"$m\" 2>/dev/null || true; done; }",
       "trap cleanup EXIT",
-      "mnt() { mkdir -p \"$2\"; mount -o \"loop${3:+,$3}\" \"$1\" \"$2\"; MNTS=(\"$2\" \"${MNTS[@]}\"); }",
+      "mnt() { mkdir -p \"$2\"; local i; for i in 1 2 3 4 5; do mount -o \"loop${3:+,$3}\" \"$1\" \"$2\" && break; [ $i -lt 5 ] || return 1; sleep 1; done; MNTS=(\"$2\" \"${MNTS[@]}\"); }",
       "umnt() { sync; umount \"$1\"; }",
       "put() { dd if=\"$1\" of=disk.raw bs=1M seek=\"$2\" conv=notrunc,sparse status=none; }",
       "junk() { head -c 4096 /dev/urandom > \"$1\"; }",
@@ -55,7 +55,7 @@ public final class DistroDisks {
       Path qcow2 = work.resolve("disk.qcow2");
       Cmd.run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
       Cmd.sh("cd " + work + " && rm -f esp.img boot.img root.img");
-      return new BuiltLayout(layout, raw, qcow2, marker, cmdline, version, kernel);
+      return new BuiltLayout(layout, raw, qcow2, marker, cmdline, version, kernel, initrd);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

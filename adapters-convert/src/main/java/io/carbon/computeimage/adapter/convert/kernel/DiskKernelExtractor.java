@@ -51,6 +51,9 @@ public final class DiskKernelExtractor implements KernelExtractor {
   /** The command line output file name. */
   public static final String CMDLINE = "cmdline";
 
+  /** Larger kernels or initrds are taken for malformed sizes. */
+  private static final long MAX_BOOT_FILE = 2L << 30;
+
   private final DiskOpener opener;
 
   /** Creates the extractor with the default disk opener (raw, and qcow2 when available). */
@@ -180,8 +183,17 @@ public final class DiskKernelExtractor implements KernelExtractor {
       if (v.fs() == null || v.partition().isEsp()) {
         continue;
       }
-      Optional<FsNode> etc = new FsBootView(v.fs()).node("/etc");
-      if (etc.isPresent() && etc.get().kind() == NodeKind.DIRECTORY) {
+      FsBootView view = new FsBootView(v.fs());
+      boolean hasEtc = false;
+      // the root of the filesystem, or a root subvolume as Fedora ("root") and Ubuntu-style "@"
+      for (String etcPath : List.of("/etc", "/root/etc", "/@/etc")) {
+        Optional<FsNode> etc = view.node(etcPath);
+        if (etc.isPresent() && etc.get().kind() == NodeKind.DIRECTORY) {
+          hasEtc = true;
+          break;
+        }
+      }
+      if (hasEtc) {
         if (best == null || v.partition().isDiscoverableRoot()) {
           best = v;
         }
@@ -236,6 +248,9 @@ public final class DiskKernelExtractor implements KernelExtractor {
 
   private static void copy(Filesystem fs, FsNode node, Path target, String what,
       ProgressListener listener, Cancellation cancellation) throws IOException, CancelledException {
+    if (node.size() > MAX_BOOT_FILE) {
+      throw new MalformedDiskIOException(what + " claims " + node.size() + " bytes");
+    }
     String task = target.getFileName().toString();
     listener.started(task, "extract " + what, node.size());
     byte[] buf = new byte[1 << 20];

@@ -5,6 +5,7 @@ import io.carbon.computeimage.domain.image.FileTrees;
 import io.carbon.computeimage.domain.image.ImageRecord;
 import io.carbon.computeimage.domain.image.ImageRecordStore;
 import io.carbon.computeimage.domain.image.PulledImage;
+import io.carbon.computeimage.domain.image.RootGuard;
 import io.carbon.computeimage.domain.image.StoredImage;
 import io.carbon.computeimage.domain.vm.VmImages;
 import io.carbon.computeimage.domain.vm.VmLayout;
@@ -261,13 +262,20 @@ public final class ComputeImage {
   }
 
   /**
-   * Deletes a whole root directory: all images and the cache.
+   * Deletes a whole root directory: all images and the cache. Only a directory carrying the root
+   * marker written by every pull ({@value RootGuard#MARKER}) is deleted; a missing path or an empty
+   * directory is left alone. The file-system root, the home directory and its ancestors are always
+   * refused. Symbolic links are deleted, never followed, and other mounted file systems are never
+   * entered.
    *
    * @param root the root directory
-   * @throws ComputeImageException when deleting fails
+   * @throws ComputeImageException {@code InvalidReferenceException} when the path is not a
+   *     compute-image root (a file, an unmarked directory, the home or file-system root); {@code
+   *     LocalStorageException} when deleting fails
    */
   public void removeAll(Path root) throws ComputeImageException {
-    FileTrees.deleteRecursively(root);
+    String home = System.getProperty("user.home", "");
+    RootGuard.removeRoot(root, home.isBlank() ? Optional.empty() : Optional.of(Path.of(home)));
   }
 
   /**

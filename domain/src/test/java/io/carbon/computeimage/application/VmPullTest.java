@@ -315,6 +315,20 @@ final class VmPullTest {
   }
 
   @Test
+  void pull_marksRoot_removeAllRefusesUnmarkedDirectory(@TempDir Path unrelated) throws Exception {
+    ComputeImage images = images(LINUX, false);
+    images.pull(VmRef.of("ubuntu:24.04", "amd64"));
+    assertThat(root.resolve(".compute-image-root")).isRegularFile();
+    assertThat(images.list()).hasSize(1);
+
+    Files.writeString(unrelated.resolve("user-file.txt"), "mine");
+    assertThatThrownBy(() -> images.removeAll(unrelated))
+        .isInstanceOf(io.carbon.computeimage.ports.error.InvalidReferenceException.class)
+        .hasMessageContaining(unrelated.toString());
+    assertThat(unrelated.resolve("user-file.txt")).hasContent("mine");
+  }
+
+  @Test
   void remove_notPulled_returnsFalse() throws Exception {
     assertThat(images(LINUX, false).remove(VmRef.of("ubuntu:24.04", "amd64"))).isFalse();
     assertThat(Files.exists(root.resolve("cloud-images.ubuntu.com"))).isFalse();

@@ -6,6 +6,7 @@ import io.carbon.computeimage.domain.image.DirectoryLock;
 import io.carbon.computeimage.domain.image.ImageRecord;
 import io.carbon.computeimage.domain.image.ImageRecordStore;
 import io.carbon.computeimage.domain.image.PulledImage;
+import io.carbon.computeimage.domain.image.RootGuard;
 import io.carbon.computeimage.ports.disk.BootFiles;
 import io.carbon.computeimage.ports.disk.ConversionResult;
 import io.carbon.computeimage.ports.disk.DiskConverter;
@@ -112,6 +113,7 @@ public final class VmPuller {
         catalog.resolve(new DistroQuery(ref.version(), ref.arch(), ref.mirror()), services.http());
     cancellation.check();
 
+    RootGuard.mark(layout.root());
     createDirectories(paths.dir());
     String what = catalog.name() + ":" + image.version() + " (" + ref.arch() + ")";
     try (DirectoryLock lock = DirectoryLock.acquire(paths.dir().resolve(LOCK_FILE), listener, what)) {

@@ -1,0 +1,79 @@
+package io.carbon.computeimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carbon.computeimage.application.PluginRegistry;
+import io.carbon.computeimage.ports.model.Arch;
+import io.carbon.computeimage.ports.model.HostInfo;
+import io.carbon.computeimage.ports.model.OsFamily;
+import io.carbon.computeimage.testkit.app.FakeDiskConverter;
+import io.carbon.computeimage.testkit.app.FakeDistroCatalog;
+import io.carbon.computeimage.testkit.app.FakeDownloader;
+import io.carbon.computeimage.testkit.app.FakeKernelExtractor;
+import io.carbon.computeimage.testkit.app.FakePlugin;
+import io.carbon.computeimage.testkit.app.Hashes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** image-cli refusing dangerous or malformed input, with fakes behind the ports. */
+final class CliSafetyTest {
+  private static final byte[] DISK = "fake qcow2 bytes".getBytes(StandardCharsets.UTF_8);
+  @TempDir Path tmp;
+  private Path root;
+  private CliHarness cli;
+  private FakeDiskConverter converter;
+  private FakeKernelExtractor kernel;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    root = tmp.resolve("root");
+    FakeDistroCatalog debian =
+        new FakeDistroCatalog("debian", "cloud.debian.org")
+            .withRelease("12", Set.of(Arch.AMD64, Arch.ARM64), "bookworm");
+    FakeDownloader downloader = new FakeDownloader();
+    var uri = debian.diskUri(debian.defaultBase(), "12", Arch.AMD64);
+    downloader.serve(uri.toString(), DISK);
+    debian.publish(uri, Hashes.sha256(DISK));
+    converter = new FakeDiskConverter();
+    kernel = new FakeKernelExtractor();
+    PluginRegistry reg =
+        PluginRegistry.of(
+            List.of(new FakePlugin("fakes").with(debian).with(downloader).with(converter).with(kernel)),
+            new HostInfo(OsFamily.LINUX, Arch.AMD64, false));
+    cli = CliHarness.withRegistry(root, reg);
+  }
+
+  @Test
+  void rmAll_unrelatedDirectory_refused2AndUntouched() throws Exception {
+    Path unrelated = Files.createDirectories(tmp.resolve("unrelated/docs"));
+    Files.writeString(unrelated.resolve("thesis.txt"), "years of work");
+    CliHarness.Result r = cli.run("rm-all", "--dir", tmp.resolve("unrelated").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(tmp.resolve("unrelated").toString()).contains("not a compute-image root");
+    assertThat(unrelated.resolve("thesis.txt")).hasContent("years of work");
+  }
+
+  @Test
+  void rmAll_regularFile_refused2() throws Exception {
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    CliHarness.Result r = cli.run("rm-all", "--dir", file.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("not a directory");
+    assertThat(file).exists();
+  }
+
+  @Test
+  void rmAll_afterPull_removesRoot() {
+    assertThat(cli.run("pull", "vm", "debian:12", "--arch", "amd64").code()).isZero();
+    assertThat(root.resolve(".compute-image-root")).exists();
+    CliHarness.Result r = cli.run("rm-all");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(root).doesNotExist();
+  }
+}

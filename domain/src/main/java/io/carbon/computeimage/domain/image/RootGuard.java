@@ -1,0 +1,234 @@
+package io.carbon.computeimage.domain.image;
+
+import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.InvalidReferenceException;
+import io.carbon.computeimage.ports.error.LocalStorageException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.DosFileAttributeView;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Marks compute-image root directories and guards their removal.
+ *
+ * <p>Every pull writes the marker file {@value #MARKER} into its root. {@link #removeRoot} deletes
+ * only a directory carrying that marker, never the file-system root, the user's home or an ancestor
+ * of it, never follows symbolic links and never descends into another mounted file system.
+ *
+ * @since 0.1
+ */
+public final class RootGuard {
+  /** Name of the marker file written into a root directory on first use. */
+  public static final String MARKER = ".compute-image-root";
+
+  private RootGuard() {}
+
+  /**
+   * Writes the marker into a root directory (creating the directory) unless it is there already.
+   *
+   * @param root the root directory
+   * @throws LocalStorageException naming the root when it cannot be created or written
+   */
+  public static void mark(Path root) throws LocalStorageException {
+    Path marker = root.resolve(MARKER);
+    if (Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.createDirectories(root);
+      Files.writeString(marker, "compute-image root directory: `image-cli rm-all` may delete it\n");
+    } catch (FileAlreadyExistsException e) {
+      // created concurrently
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot use root directory " + root + ": " + Describe.cause(e), e);
+    }
+  }
+
+  /**
+   * Checks, without any I/O, that a path may be deleted as a root at all: refuses the file-system
+   * root, the home directory and every ancestor of the home directory.
+   *
+   * @param root the root directory to delete
+   * @param home the user's home directory, or empty when unknown
+   * @return the refusal reason, or empty when the path form is acceptable
+   */
+  public static Optional<String> refusalByPath(Path root, Optional<Path> home) {
+    Path r = root.toAbsolutePath().normalize();
+    if (r.getParent() == null || r.getNameCount() == 0) {
+      return Optional.of("it is the root of the file system");
+    }
+    if (home.isPresent()) {
+      Path h = home.get().toAbsolutePath().normalize();
+      if (h.equals(r)) {
+        return Optional.of("it is the home directory");
+      }
+      if (h.startsWith(r)) {
+        return Optional.of("it contains the home directory " + h);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Deletes a compute-image root directory with everything under it. A missing path and an empty
+   * directory are left as they are.
+   *
+   * @param root the root directory
+   * @param home the user's home directory, or empty when unknown
+   * @return true when something was deleted
+   * @throws InvalidReferenceException when the path is not a compute-image root (a file, a
+   *     directory without the marker, a symbolic link, the file-system root, the home or an ancestor
+   *     of it)
+   * @throws LocalStorageException when deleting fails or the tree contains another mount
+   */
+  public static boolean removeRoot(Path root, Optional<Path> home) throws ComputeImageException {
+    Objects.requireNonNull(root, "root is null");
+    Optional<String> refusal = refusalByPath(root, home);
+    if (refusal.isPresent()) {
+      throw refused(root, refusal.get());
+    }
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (Files.isSymbolicLink(root)) {
+      throw refused(root, "it is a symbolic link (give the directory it points to)");
+    }
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      throw refused(root, "it is not a directory");
+    }
+    try {
+      Path real = root.toRealPath();
+      Optional<Path> realHome = home.map(RootGuard::realOrSelf);
+      refusal = refusalByPath(real, realHome);
+      if (refusal.isPresent()) {
+        throw refused(root, refusal.get());
+      }
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot read " + root + ": " + Describe.cause(e), e);
+    }
+    if (isEmptyDir(root)) {
+      return false;
+    }
+    if (!Files.isRegularFile(root.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
+      throw refused(
+          root,
+          "it is not a compute-image root directory (no "
+              + MARKER
+              + " marker; delete it by hand if it really is one)");
+    }
+    deleteTree(root);
+    return true;
+  }
+
+  private static Path realOrSelf(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p;
+    }
+  }
+
+  private static InvalidReferenceException refused(Path root, String why) {
+    return new InvalidReferenceException("refusing to delete " + root + ": " + why);
+  }
+
+  private static boolean isEmptyDir(Path dir) throws LocalStorageException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      return !ds.iterator().hasNext();
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot read " + dir + ": " + Describe.cause(e), e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws LocalStorageException {
+    Object rootDevice = device(root);
+    Path[] crossing = new Path[1];
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+                throws IOException {
+              if (!Objects.equals(device(dir), rootDevice)) {
+                crossing[0] = dir;
+                return FileVisitResult.TERMINATE;
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+              delete(file); // a symbolic link is deleted itself, never its target
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+              if (exc instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+              }
+              throw exc;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+              if (exc != null) {
+                throw exc;
+              }
+              delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot delete " + root + ": " + Describe.cause(e), e);
+    }
+    if (crossing[0] != null) {
+      throw new LocalStorageException(
+          "cannot delete "
+              + root
+              + " completely: "
+              + crossing[0]
+              + " is on another mounted file system (unmount it first)");
+    }
+  }
+
+  /** The identity of the file system holding a path (device number on Unix). */
+  private static Object device(Path p) {
+    try {
+      return Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+      try {
+        FileStore fs = Files.getFileStore(p);
+        return fs.name() + "|" + fs.type();
+      } catch (IOException e2) {
+        return null;
+      }
+    }
+  }
+
+  private static void delete(Path p) throws IOException {
+    try {
+      Files.deleteIfExists(p);
+    } catch (AccessDeniedException e) {
+      DosFileAttributeView dos =
+          Files.getFileAttributeView(p, DosFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+      if (dos == null) {
+        throw e;
+      }
+      dos.setReadOnly(false);
+      Files.deleteIfExists(p);
+    }
+  }
+}

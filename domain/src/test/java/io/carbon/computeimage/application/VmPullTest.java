@@ -329,6 +329,55 @@ final class VmPullTest {
   }
 
   @Test
+  void pull_downloadNotQcow2_malformedNamingUrlAndNotRecorded() throws Exception {
+    ComputeImage images = images(LINUX, false);
+    converter.detectAs(io.carbon.computeimage.ports.model.DiskFormat.RAW);
+    VmRef ref = VmRef.of("ubuntu:24.04", "amd64");
+    String url = ubuntu.diskUri(ubuntu.defaultBase(), "24.04", Arch.AMD64).toString();
+    assertThatThrownBy(() -> images.pull(ref))
+        .isInstanceOf(MalformedImageException.class)
+        .hasMessageContaining(url)
+        .hasMessageContaining("not a qcow2 image")
+        .satisfies(e -> assertThat(((MalformedImageException) e).kind().exitCode()).isEqualTo(6));
+    assertThat(converter.conversions()).isZero();
+    assertThat(images.findVm(ref)).isEmpty();
+  }
+
+  @Test
+  void pull_extractKernelFailsOnRepull_previousImageStaysReady() throws Exception {
+    ComputeImage images = images(LINUX, true);
+    VmRef ref = VmRef.of("ubuntu:24.04", "amd64");
+    PulledImage first = images.pull(ref);
+    kernel.failWith(new MalformedImageException("no kernel in test disk"));
+    assertThatThrownBy(
+            () -> images.pull(VmRef.builder().image("ubuntu:24.04").arch("amd64").extractKernel(true).build()))
+        .isInstanceOf(MalformedImageException.class);
+    Optional<PulledImage> found = images.findVm(ref);
+    assertThat(found).isPresent();
+    assertThat(found.get().record().attribute("sourceDigest")).isEqualTo(first.record().attribute("sourceDigest"));
+    assertThat(found.get().record().attribute("kernel")).isEmpty();
+    assertThat(images.list()).singleElement().satisfies(s -> assertThat(s.status()).isEqualTo(ImageStatus.READY));
+    assertThat(downloader.fetched()).hasSize(1);
+  }
+
+  @Test
+  void pull_extractKernelFailsOnFreshPull_diskRecordedReadyWithoutKernel() throws Exception {
+    ComputeImage images = images(LINUX, true);
+    kernel.failWith(new MalformedImageException("no kernel in test disk"));
+    VmRef ref = VmRef.builder().image("ubuntu:24.04").arch("amd64").extractKernel(true).build();
+    assertThatThrownBy(() -> images.pull(ref)).isInstanceOf(MalformedImageException.class);
+    Optional<PulledImage> found = images.findVm(ref);
+    assertThat(found).isPresent();
+    assertThat(found.get().record().attribute("kernel")).isEmpty();
+    assertThat(found.get().record().attribute("diskFile")).contains("disk.img");
+
+    kernel.failWith(null);
+    PulledImage again = images.pull(ref);
+    assertThat(again.record().attribute("kernel")).contains("vmlinuz");
+    assertThat(downloader.fetched()).hasSize(1);
+  }
+
+  @Test
   void remove_notPulled_returnsFalse() throws Exception {
     assertThat(images(LINUX, false).remove(VmRef.of("ubuntu:24.04", "amd64"))).isFalse();
     assertThat(Files.exists(root.resolve("cloud-images.ubuntu.com"))).isFalse();

@@ -17,6 +17,7 @@ import io.carbon.computeimage.ports.distro.DistroQuery;
 import io.carbon.computeimage.ports.distro.ResolvedImage;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
+import io.carbon.computeimage.ports.error.MalformedImageException;
 import io.carbon.computeimage.ports.model.DiskFormat;
 import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,14 +40,23 @@ import java.util.Optional;
  *
  * <p>A per-image lock (across threads and processes) serializes pulls of the same image; the
  * second pull finds the first one's record and returns without downloading. The record is removed
- * before anything in the directory changes and written only at the end, so an interrupted pull is
- * never reported as ready. Thread-safe.
+ * before the disk changes and written only once the disk is complete, so an interrupted pull is
+ * never reported as ready; a failed kernel extraction leaves a complete disk recorded ready, listing
+ * kernel files only when they were extracted. Thread-safe.
  *
  * @since 0.1
  */
 public final class VmPuller {
   /** Name of the lock file inside the image directory. */
   public static final String LOCK_FILE = ".pull.lock";
+
+  private static final List<String> KERNEL_ATTRIBUTES =
+      List.of(
+          VmImages.KERNEL,
+          VmImages.INITRD,
+          VmImages.CMDLINE,
+          VmImages.COMMAND_LINE,
+          VmImages.KERNEL_VERSION);
 
   private final DistroCatalogs catalogs;
   private final VmPullServices services;
@@ -125,13 +136,14 @@ public final class VmPuller {
           return new PulledImage(paths.dir(), r);
         }
       }
-      records.delete(paths.dir());
-
       Map<String, String> attrs = new HashMap<>();
       boolean reuseDisk = existing.isPresent() && diskUpToDate(existing.get(), image, paths);
       if (reuseDisk) {
+        // the disk stays as it is, so its record stays true: keep it while the kernel is extracted
         attrs.putAll(existing.get().attributes());
+        KERNEL_ATTRIBUTES.forEach(attrs::remove);
       } else {
+        records.delete(paths.dir()); // the disk is about to change: never report it ready meanwhile
         DownloadResult download =
             services
                 .downloader()
@@ -144,6 +156,16 @@ public final class VmPuller {
           listener.note("using cached " + paths.cache().getFileName() + " (checksum matches the mirror)");
         }
         cancellation.check();
+        DiskFormat detected = converter.detect(paths.cache());
+        if (detected != DiskFormat.QCOW2) {
+          throw new MalformedImageException(
+              image.location().diskUri()
+                  + " (downloaded to "
+                  + paths.cache()
+                  + "): not a qcow2 image (content looks like "
+                  + detected
+                  + "); distro cloud images are qcow2");
+        }
         ConversionResult converted =
             converter.convert(paths.cache(), paths.disk(), format, listener, cancellation);
         listener.note(
@@ -168,10 +190,20 @@ public final class VmPuller {
       attrs.put(VmImages.CACHE, paths.cache().toAbsolutePath().toString());
 
       if (extractor != null) {
-        cancellation.check();
-        Path input = format == DiskFormat.RAW ? paths.disk() : paths.cache();
-        BootFiles boot =
-            extractor.extract(input, paths.dir(), KernelOptions.defaults(), listener, cancellation);
+        BootFiles boot;
+        try {
+          cancellation.check();
+          Path input = format == DiskFormat.RAW ? paths.disk() : paths.cache();
+          boot = extractor.extract(input, paths.dir(), KernelOptions.defaults(), listener, cancellation);
+        } catch (ComputeImageException e) {
+          // the disk is complete: record it ready (without kernel files) and report the failure
+          try {
+            records.write(paths.dir(), record(ref, catalog, image, paths, attrs));
+          } catch (ComputeImageException writeFailure) {
+            e.addSuppressed(writeFailure);
+          }
+          throw e;
+        }
         attrs.put(VmImages.KERNEL, boot.kernel().getFileName().toString());
         attrs.put(VmImages.INITRD, boot.initrd().getFileName().toString());
         attrs.put(VmImages.CMDLINE, boot.cmdline().getFileName().toString());
@@ -180,17 +212,21 @@ public final class VmPuller {
       }
 
       cancellation.check();
-      ImageRecord record =
-          new ImageRecord(
-              ImageRecord.KIND_VM,
-              catalog.name() + ":" + image.version(),
-              ref.arch().ociName(),
-              paths.dir().getParent().getParent().getParent().getFileName().toString(),
-              clock.instant(),
-              attrs);
+      ImageRecord record = record(ref, catalog, image, paths, attrs);
       records.write(paths.dir(), record);
       return new PulledImage(paths.dir(), record);
     }
+  }
+
+  private ImageRecord record(
+      VmRef ref, DistroCatalog catalog, ResolvedImage image, VmPaths paths, Map<String, String> attrs) {
+    return new ImageRecord(
+        ImageRecord.KIND_VM,
+        catalog.name() + ":" + image.version(),
+        ref.arch().ociName(),
+        paths.dir().getParent().getParent().getParent().getFileName().toString(),
+        clock.instant(),
+        attrs);
   }
 
   private static boolean diskUpToDate(ImageRecord r, ResolvedImage image, VmPaths paths) {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeDiskConverter implements DiskConverter {
   private final AtomicInteger conversions = new AtomicInteger();
   private volatile ComputeImageException failWith;
+  private volatile DiskFormat detected = DiskFormat.QCOW2;
 
   /** @return how many conversions ran */
   public int conversions() {
@@ -31,6 +32,15 @@ public final class FakeDiskConverter implements DiskConverter {
    */
   public void failWith(ComputeImageException e) {
     this.failWith = e;
+  }
+
+  /**
+   * Sets what {@link #detect} reports for every file.
+   *
+   * @param format the format to report (default {@code QCOW2})
+   */
+  public void detectAs(DiskFormat format) {
+    this.detected = format;
   }
 
   @Override
@@ -50,7 +60,7 @@ public final class FakeDiskConverter implements DiskConverter {
 
   @Override
   public DiskFormat detect(Path source) {
-    return DiskFormat.QCOW2;
+    return detected;
   }
 
   @Override

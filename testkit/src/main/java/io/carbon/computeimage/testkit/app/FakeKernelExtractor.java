@@ -16,6 +16,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A kernel extractor that writes fixed vmlinuz/initrd/cmdline files and records its inputs. */
 public final class FakeKernelExtractor implements KernelExtractor {
   private final List<Path> inputs = new CopyOnWriteArrayList<>();
+  private volatile ComputeImageException failWith;
+
+  /**
+   * Makes the next extractions fail (after recording the input).
+   *
+   * @param e the failure, or null to succeed again
+   */
+  public void failWith(ComputeImageException e) {
+    this.failWith = e;
+  }
 
   /** @return the disks it was asked to read */
   public List<Path> inputs() {
@@ -32,6 +42,9 @@ public final class FakeKernelExtractor implements KernelExtractor {
       Path disk, Path outputDir, KernelOptions options, ProgressListener listener, Cancellation cancellation)
       throws ComputeImageException {
     inputs.add(disk);
+    if (failWith != null) {
+      throw failWith;
+    }
     try {
       Path k = Files.writeString(outputDir.resolve("vmlinuz"), "kernel");
       Path i = Files.writeString(outputDir.resolve("initrd"), "initrd");

@@ -3,6 +3,7 @@ package io.carbon.computeimage.cli;
 import io.carbon.computeimage.application.ComputeImage;
 import io.carbon.computeimage.domain.format.HumanBytes;
 import io.carbon.computeimage.ports.disk.ConversionResult;
+import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.model.DiskFormat;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -30,7 +31,7 @@ public class ConvertCommand extends BaseCommand {
   Path in;
 
   @Parameters(index = "1", paramLabel = "<out>", description = "Output file.")
-  Path outFile;
+  String outFile;
 
   @Option(
       names = "--format",
@@ -40,13 +41,18 @@ public class ConvertCommand extends BaseCommand {
 
   @Override
   int run() throws Exception {
+    if (outFile.isEmpty() || outFile.endsWith("/") || outFile.endsWith(java.io.File.separator)) {
+      throw new InvalidReferenceException(
+          "cannot convert to " + outFile + ": output is a directory (give a file name)");
+    }
+    Path out = Path.of(outFile);
     Format f = format;
     if (f == null) {
-      f = outFile.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".vhd") ? Format.vhd : Format.raw;
+      f = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".vhd") ? Format.vhd : Format.raw;
     }
     DiskFormat target = f == Format.vhd ? DiskFormat.VHD_FIXED : DiskFormat.RAW;
     ComputeImage images = open(null, listener());
-    ConversionResult r = images.convert(in, outFile, target);
+    ConversionResult r = images.convert(in, out, target);
     if (!common.quiet) {
       out().println(
           "wrote "

@@ -76,4 +76,49 @@ final class CliSafetyTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(root).doesNotExist();
   }
+
+  @Test
+  void convert_outputSameFileAsInput_refused2InputIntact() throws Exception {
+    Path in = Files.write(tmp.resolve("a.qcow2"), DISK);
+    Files.createDirectories(tmp.resolve("sub"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link.qcow2"), in);
+    for (String out : List.of(in.toString(), tmp.resolve("sub/../a.qcow2").toString(), link.toString())) {
+      CliHarness.Result r = cli.run("convert", in.toString(), out);
+      assertThat(r.code()).as(out + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).contains("same file as the input");
+      assertThat(in).hasBinaryContent(DISK);
+    }
+    assertThat(converter.conversions()).isZero();
+  }
+
+  @Test
+  void convert_outputDirectoryOrTrailingSlash_refused2() throws Exception {
+    Path in = Files.write(tmp.resolve("a.qcow2"), DISK);
+    Path dir = Files.createDirectories(tmp.resolve("outdir"));
+    CliHarness.Result r = cli.run("convert", in.toString(), dir.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("output is a directory").contains(dir.toString());
+    CliHarness.Result slash = cli.run("convert", in.toString(), tmp.resolve("new") + "/");
+    assertThat(slash.code()).isEqualTo(2);
+    assertThat(slash.err()).contains("output is a directory");
+    assertThat(tmp.resolve("new")).doesNotExist();
+  }
+
+  @Test
+  void convert_inputDirectory_saysDirectory2() {
+    CliHarness.Result r = cli.run("convert", tmp.toString(), tmp.resolve("x.raw").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("input " + tmp + " is a directory");
+  }
+
+  @Test
+  void convert_unwritableParent_oneClearLine10() throws Exception {
+    Path in = Files.write(tmp.resolve("a.qcow2"), DISK);
+    // procfs never accepts new files; nothing is created or deleted there
+    CliHarness.Result r = cli.run("convert", in.toString(), "/proc/compute-image-test.raw");
+    assertThat(r.code()).isEqualTo(10);
+    assertThat(r.err()).contains("cannot write /proc/compute-image-test.raw: parent directory /proc is not writable");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain(".part");
+    assertThat(r.err().lines()).hasSize(1);
+  }
 }

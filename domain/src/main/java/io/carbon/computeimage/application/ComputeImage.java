@@ -1,6 +1,7 @@
 package io.carbon.computeimage.application;
 
 import io.carbon.computeimage.domain.catalog.DistroCatalogs;
+import io.carbon.computeimage.domain.image.Describe;
 import io.carbon.computeimage.domain.image.FileTrees;
 import io.carbon.computeimage.domain.image.ImageRecord;
 import io.carbon.computeimage.domain.image.ImageRecordStore;
@@ -18,6 +19,7 @@ import io.carbon.computeimage.ports.disk.DiskConverter;
 import io.carbon.computeimage.ports.disk.KernelExtractor;
 import io.carbon.computeimage.ports.distro.DistroCatalog;
 import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
 import io.carbon.computeimage.ports.error.NotFoundException;
 import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
@@ -310,14 +312,7 @@ public final class ComputeImage {
    */
   public ConversionResult convert(Path source, Path destination, DiskFormat target)
       throws ComputeImageException {
-    if (!Files.isRegularFile(source)) {
-      throw new NotFoundException("cannot convert " + source + ": no such file");
-    }
-    Path parent = destination.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new LocalStorageException(
-          "cannot convert to " + destination + ": directory " + parent + " does not exist");
-    }
+    checkConvertPaths(source, destination);
     DiskFormat from = null;
     for (DiskFormat f : DiskFormat.values()) {
       Optional<DiskConverter> c = plugins.diskConverter(f, target);
@@ -344,6 +339,60 @@ public final class ComputeImage {
                             + " and writes "
                             + target));
     return converter.convert(source, destination, target, listener, cancellation);
+  }
+
+  /**
+   * Checks the paths of a conversion before any work: the input is an existing regular file, the
+   * output is neither a directory nor the input itself (also through a link), and the output's
+   * directory exists and is writable.
+   */
+  private static void checkConvertPaths(Path source, Path destination) throws ComputeImageException {
+    if (Files.isDirectory(source)) {
+      throw new InvalidReferenceException("cannot convert: input " + source + " is a directory");
+    }
+    if (!Files.isRegularFile(source)) {
+      throw new NotFoundException("cannot convert " + source + ": no such file");
+    }
+    if (Files.isDirectory(destination)) {
+      throw new InvalidReferenceException("cannot convert to " + destination + ": output is a directory");
+    }
+    if (Files.exists(destination)) {
+      boolean same;
+      try {
+        same = Files.isSameFile(source, destination);
+      } catch (IOException e) {
+        same = false;
+      }
+      if (same) {
+        throw new InvalidReferenceException(
+            "cannot convert "
+                + source
+                + ": output "
+                + destination
+                + " is the same file as the input (it would be destroyed)");
+      }
+    }
+    Path parent = destination.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new LocalStorageException(
+          "cannot write " + destination + ": directory " + parent + " does not exist");
+    }
+    if (parent != null) {
+      try {
+        Path probe = Files.createTempFile(parent, ".compute-image-probe", ".tmp");
+        Files.deleteIfExists(probe);
+      } catch (IOException e) {
+        throw new LocalStorageException(
+            "cannot write "
+                + destination
+                + ": parent directory "
+                + parent
+                + " is not writable ("
+                + Describe.cause(e)
+                + ")",
+            e);
+      }
+    }
   }
 
   /** Creates adapters on first use, once. */

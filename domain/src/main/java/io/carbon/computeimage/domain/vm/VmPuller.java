@@ -18,6 +18,7 @@ import io.carbon.computeimage.ports.distro.ResolvedImage;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
 import io.carbon.computeimage.ports.error.MalformedImageException;
+import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import io.carbon.computeimage.ports.model.DiskFormat;
 import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
@@ -156,15 +157,17 @@ public final class VmPuller {
           listener.note("using cached " + paths.cache().getFileName() + " (checksum matches the mirror)");
         }
         cancellation.check();
-        DiskFormat detected = converter.detect(paths.cache());
+        String notQcow2 =
+            image.location().diskUri() + " (downloaded to " + paths.cache() + "): not a qcow2 image";
+        DiskFormat detected;
+        try {
+          detected = converter.detect(paths.cache());
+        } catch (UnsupportedFeatureException e) {
+          throw new MalformedImageException(notQcow2 + " (" + e.getMessage() + ")", e);
+        }
         if (detected != DiskFormat.QCOW2) {
           throw new MalformedImageException(
-              image.location().diskUri()
-                  + " (downloaded to "
-                  + paths.cache()
-                  + "): not a qcow2 image (content looks like "
-                  + detected
-                  + "); distro cloud images are qcow2");
+              notQcow2 + " (content looks like " + detected + "); distro cloud images are qcow2");
         }
         ConversionResult converted =
             converter.convert(paths.cache(), paths.disk(), format, listener, cancellation);

@@ -121,4 +121,19 @@ final class CliSafetyTest {
     assertThat(r.err()).doesNotContain("Exception").doesNotContain(".part");
     assertThat(r.err().lines()).hasSize(1);
   }
+
+  @Test
+  void pullVm_registryPortOutOfRange_invalidInput2NamingIt() {
+    CliHarness.Result r = cli.run("pull", "vm", "debian:12", "--arch", "amd64", "--registry", "http://127.0.0.1:99999");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("http://127.0.0.1:99999").contains("port").doesNotContain("unexpected");
+  }
+
+  @Test
+  void pullVm_registryWithUserInfo_refused2NothingStored() {
+    CliHarness.Result r = cli.run("pull", "vm", "debian:12", "--arch", "amd64", "--registry", "http://user:pw@127.0.0.1:8080");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("credentials").doesNotContain("user:pw");
+    assertThat(root).doesNotExist();
+  }
 }

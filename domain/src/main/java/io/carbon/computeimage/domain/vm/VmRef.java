@@ -275,10 +275,17 @@ public final class VmRef {
           throw new InvalidReferenceException(
               "invalid registry '" + registry + "': only http:// and https:// are supported");
         }
+        if (u.getRawUserInfo() != null) {
+          throw new InvalidReferenceException(
+              "invalid registry '"
+                  + redactUserInfo(registry)
+                  + "': credentials in the URL are not accepted (they would be stored and shown)");
+        }
         if (u.getHost() == null || u.getRawQuery() != null || u.getRawFragment() != null) {
           throw new InvalidReferenceException(
               "invalid registry '" + registry + "': expected scheme://host[:port][/path]");
         }
+        checkPort(registry, u.getPort());
         String path = u.getRawPath() == null ? "" : u.getRawPath();
         while (path.endsWith("/")) {
           path = path.substring(0, path.length() - 1);
@@ -290,7 +297,24 @@ public final class VmRef {
             "invalid registry '" + registry + "': expected a host[:port] or a base URL such as"
                 + " http://127.0.0.1:8080");
       }
+      int colon = registry.lastIndexOf(':');
+      if (colon > registry.lastIndexOf(']')) {
+        checkPort(registry, Integer.parseInt(registry.substring(colon + 1)));
+      }
       return URI.create("https://" + registry);
+    }
+
+    private static void checkPort(String registry, int port) throws InvalidReferenceException {
+      if (port == 0 || port > 65535) {
+        throw new InvalidReferenceException(
+            "invalid registry '" + registry + "': port " + port + " is out of range (1-65535)");
+      }
+    }
+
+    private static String redactUserInfo(String registry) {
+      int scheme = registry.indexOf("://");
+      int at = registry.lastIndexOf('@');
+      return scheme >= 0 && at > scheme ? registry.substring(0, scheme + 3) + "***@" + registry.substring(at + 1) : registry;
     }
   }
 }

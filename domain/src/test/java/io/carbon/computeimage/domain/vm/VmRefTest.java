@@ -77,10 +77,39 @@ final class VmRefTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ftp://mirror", "http://", "http://host/path?q=1", "bad host", "host:port:x"})
+  @ValueSource(strings = {
+        "ftp://mirror",
+        "http://",
+        "http://host/path?q=1",
+        "http://host/path#frag",
+        "bad host",
+        "host:port:x",
+        "http://127.0.0.1:99999",
+        "https://127.0.0.1:0/m",
+        "127.0.0.1:65536",
+        "mirror.example.org:0"
+      })
   void build_badRegistry_throwsNamingIt(String registry) {
     assertThatThrownBy(() -> VmRef.builder().image("debian:12").arch("amd64").registry(registry).build())
         .isInstanceOf(InvalidReferenceException.class)
         .hasMessageContaining(registry);
+  }
+
+  @Test
+  void build_registryWithCredentials_refusedWithoutEchoingPassword() {
+    assertThatThrownBy(
+            () -> VmRef.builder().image("debian:12").arch("amd64").registry("http://user:s3cret@127.0.0.1:8080/m").build())
+        .isInstanceOf(InvalidReferenceException.class)
+        .hasMessageContaining("credentials")
+        .hasMessageContaining("127.0.0.1:8080/m")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void build_registryPortBounds_accepted() throws Exception {
+    assertThat(VmRef.builder().image("debian:12").arch("amd64").registry("http://127.0.0.1:65535").build().mirror())
+        .contains(java.net.URI.create("http://127.0.0.1:65535"));
+    assertThat(VmRef.builder().image("debian:12").arch("amd64").registry("mirror:1").build().mirror())
+        .contains(java.net.URI.create("https://mirror:1"));
   }
 }

@@ -136,4 +136,23 @@ final class CliSafetyTest {
     assertThat(r.err()).contains("credentials").doesNotContain("user:pw");
     assertThat(root).doesNotExist();
   }
+
+  @Test
+  void ls_dirIsRegularFile_error2() throws Exception {
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    CliHarness.Result r = cli.run("ls", "--dir", file.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(file + " is not a directory");
+  }
+
+  @Test
+  void pullVm_dirIsRegularFile_oneClearLine2() throws Exception {
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    for (Path dir : List.of(file, file.resolve("sub"))) {
+      CliHarness.Result r = cli.run("pull", "vm", "debian:12", "--arch", "amd64", "--dir", dir.toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).contains(dir.toString()).contains("is not a directory").doesNotContain("Exception");
+    }
+    assertThat(file).hasContent("x");
+  }
 }

@@ -294,10 +294,12 @@ public final class ComputeImage {
    * Lists the images under a root (not the cache).
    *
    * @param root the root directory
-   * @return ready and incomplete images, sorted by directory
-   * @throws ComputeImageException when the tree cannot be read
+   * @return ready and incomplete images, sorted by directory (none when the root does not exist)
+   * @throws ComputeImageException {@code InvalidReferenceException} when the root is not a
+   *     directory; {@code LocalStorageException} when the tree cannot be read
    */
   public List<StoredImage> list(Path root) throws ComputeImageException {
+    RootGuard.requireDirectoryOrAbsent(root);
     return records.list(root, VmLayout.CACHE_DIR);
   }
 

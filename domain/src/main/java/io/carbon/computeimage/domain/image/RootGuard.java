@@ -38,20 +38,44 @@ public final class RootGuard {
    * Writes the marker into a root directory (creating the directory) unless it is there already.
    *
    * @param root the root directory
+   * @throws InvalidReferenceException when the root (or one of its parents) is not a directory
    * @throws LocalStorageException naming the root when it cannot be created or written
    */
-  public static void mark(Path root) throws LocalStorageException {
+  public static void mark(Path root) throws ComputeImageException {
     Path marker = root.resolve(MARKER);
     if (Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    requireDirectoryOrAbsent(root);
     try {
       Files.createDirectories(root);
       Files.writeString(marker, "compute-image root directory: `image-cli rm-all` may delete it\n");
     } catch (FileAlreadyExistsException e) {
-      // created concurrently
+      throw new InvalidReferenceException(
+          "root directory " + root + " is not a directory (" + e.getFile() + " is a file)", e);
     } catch (IOException e) {
       throw new LocalStorageException("cannot use root directory " + root + ": " + Describe.cause(e), e);
+    }
+  }
+
+  /**
+   * Checks that a root directory is a directory, or does not exist yet.
+   *
+   * @param root the root directory
+   * @throws InvalidReferenceException when it, or its nearest existing parent, is not a directory
+   */
+  public static void requireDirectoryOrAbsent(Path root) throws InvalidReferenceException {
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new InvalidReferenceException("root directory " + root + " is not a directory");
+    }
+    for (Path p = root.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw new InvalidReferenceException(
+              "root directory " + root + " is not a directory (" + p + " is a file)");
+        }
+        break;
+      }
     }
   }
 

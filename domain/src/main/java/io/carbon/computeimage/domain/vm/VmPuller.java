@@ -2,6 +2,7 @@ package io.carbon.computeimage.domain.vm;
 
 import io.carbon.computeimage.domain.catalog.DistroCatalogs;
 import io.carbon.computeimage.domain.format.HumanBytes;
+import io.carbon.computeimage.domain.image.Describe;
 import io.carbon.computeimage.domain.image.DirectoryLock;
 import io.carbon.computeimage.domain.image.ImageRecord;
 import io.carbon.computeimage.domain.image.ImageRecordStore;
@@ -247,7 +248,8 @@ public final class VmPuller {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new LocalStorageException("cannot create image directory " + dir + ": " + e, e);
+      throw new LocalStorageException(
+          "cannot create image directory " + dir + ": " + Describe.cause(e), e);
     }
   }
 }

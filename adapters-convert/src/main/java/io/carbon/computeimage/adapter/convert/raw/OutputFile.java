@@ -23,6 +23,8 @@ public final class OutputFile implements Closeable {
   /** Granularity of hole detection: 4 KiB, like {@code qemu-img convert -S 4k}. */
   public static final int SPARSE_BLOCK = 4096;
   private static final byte[] ZERO = new byte[SPARSE_BLOCK];
+  private static final ByteBuffer ZERO_DIRECT =
+      ByteBuffer.allocateDirect(SPARSE_BLOCK).asReadOnlyBuffer();
 
   private final Path destination;
   private final Path temp;
@@ -78,6 +80,68 @@ public final class OutputFile implements Closeable {
   }
 
   /**
+   * Writes {@code len} bytes of {@code buf} from the absolute index {@code off} at {@code pos}
+   * (the buffer's position and limit are ignored; a direct buffer is written without a copy).
+   *
+   * @param buf the bytes
+   * @param off the first byte
+   * @param len the length
+   * @param pos the file position
+   * @throws IOException on write failure
+   */
+  public void write(ByteBuffer buf, int off, int len, long pos) throws IOException {
+    ByteBuffer b = buf.slice(off, len);
+    while (b.hasRemaining()) {
+      channel.write(b, pos + b.position());
+    }
+  }
+
+  /**
+   * Writes only the 4 KiB blocks of {@code buf[off, off + len)} (absolute indexes) that are not
+   * all zero, merging adjacent blocks into one write.
+   *
+   * @param buf the bytes (heap or direct)
+   * @param off the first byte
+   * @param len the length
+   * @param pos the file position of {@code buf[off]}
+   * @return bytes written
+   * @throws IOException on write failure
+   */
+  public long writeSparse(ByteBuffer buf, int off, int len, long pos) throws IOException {
+    long written = 0;
+    int end = off + len;
+    int runStart = -1;
+    for (int p = off; p < end; p += SPARSE_BLOCK) {
+      int n = Math.min(SPARSE_BLOCK, end - p);
+      boolean zero = isZero(buf, p, n);
+      if (!zero && runStart < 0) {
+        runStart = p;
+      } else if (zero && runStart >= 0) {
+        write(buf, runStart, p - runStart, pos + (runStart - off));
+        written += p - runStart;
+        runStart = -1;
+      }
+    }
+    if (runStart >= 0) {
+      write(buf, runStart, end - runStart, pos + (runStart - off));
+      written += end - runStart;
+    }
+    return written;
+  }
+
+  private static boolean isZero(ByteBuffer buf, int p, int n) {
+    // cheap early exit on the first and last words: most data blocks fail here
+    if (n >= 16 && (buf.getLong(p) != 0 || buf.getLong(p + n - 8) != 0)) {
+      return false;
+    }
+    if (buf.hasArray()) {
+      int a = buf.arrayOffset() + p;
+      return Arrays.mismatch(buf.array(), a, a + n, ZERO, 0, n) < 0;
+    }
+    return buf.slice(p, n).mismatch(ZERO_DIRECT.slice(0, n)) < 0;
+  }
+
+  /**
    * Writes only the 4 KiB blocks of {@code buf} that are not all zero (runs merged).
    *
    * @param buf the bytes
@@ -121,7 +185,7 @@ public final class OutputFile implements Closeable {
       raf.setLength(length);
     }
     if (sync) {
-      channel.force(true);
+      channel.force(false); // fdatasync: the data and the size, before the rename publishes it
     }
     channel.close();
     try {

@@ -1,5 +1,6 @@
 package io.carbon.computeimage.adapter.convert;
 
+import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Image;
 import io.carbon.computeimage.adapter.convert.raw.OutputFile;
 import io.carbon.computeimage.ports.error.CancelledException;
 import io.carbon.computeimage.ports.progress.Cancellation;
@@ -60,7 +61,7 @@ final class ConversionJob {
       t.setDaemon(true);
       return t;
     });
-    ByteBuffer zeros = sparse ? null : ByteBuffer.allocateDirect(source.unitBytes());
+    ByteBuffer zeros = sparse ? null : Qcow2Image.aligned(source.unitBytes());
     long[] lastReport = {0};
     long reportEvery = Math.max(source.unitBytes(), source.size() / 200);
     try {
@@ -79,7 +80,7 @@ final class ConversionJob {
           if (buf == null) {
             if (allocated.get() < pool) {
               allocated.incrementAndGet();
-              buf = ByteBuffer.allocateDirect(source.unitBytes());
+              buf = Qcow2Image.aligned(source.unitBytes());
             } else {
               buf = buffers.take();
             }

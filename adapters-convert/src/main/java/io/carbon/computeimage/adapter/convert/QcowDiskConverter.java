@@ -6,6 +6,7 @@ import io.carbon.computeimage.adapter.convert.block.RawFileDevice;
 import io.carbon.computeimage.adapter.convert.block.SliceDevice;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Header;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Image;
+import io.carbon.computeimage.adapter.convert.qcow2.ZstdDecoder;
 import io.carbon.computeimage.adapter.convert.raw.OutputFile;
 import io.carbon.computeimage.adapter.convert.vhd.VhdFooter;
 import io.carbon.computeimage.ports.disk.ConversionResult;
@@ -140,6 +141,11 @@ public final class QcowDiskConverter implements DiskConverter {
       long dataSize = vhd ? (size + 511) / 512 * 512 : size;
       listener.started(task, "convert " + source.getFileName() + " (" + from + ") to "
           + target, size);
+      if (src instanceof Qcow2Source q && q.compressionType() == 1
+          && !ZstdDecoder.nativeAvailable()) {
+        listener.note("native zstd (zstd-jni) is not available on this platform ("
+            + ZstdDecoder.nativeLoadFailure() + "); using the slower pure-Java zstd decoder");
+      }
       long written;
       try (OutputFile out = OutputFile.create(destination, !vhd)) {
         written = new ConversionJob(src, out, !vhd, threads, listener, task, cancellation).run();

@@ -17,8 +17,10 @@ if [[ -x "$repo/image-cli" ]] && "$repo/image-cli" convert --help >/dev/null 2>&
   ours=("$repo/image-cli" convert)
   echo "ours: ./image-cli convert"
 else
-  (cd "$repo" && mvn -q -B -pl bench -am package dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.cp -DskipTests >/dev/null)
+  if [[ -z "${BENCH_NO_BUILD:-}" ]]; then # BENCH_NO_BUILD=1 reuses the last build
+    (cd "$repo" && mvn -q -B -pl bench -am package dependency:build-classpath \
+      -Dmdep.outputFile=target/bench.cp -DskipTests >/dev/null)
+  fi
   cp="$repo/bench/target/compute-image-bench-0.1.0-SNAPSHOT.jar:$(cat "$repo/bench/target/bench.cp")"
   jsa="$work/convert-cds.jsa"
   opts=${BENCH_JAVA_OPTS:--Xmx160m -XX:+UseSerialGC -XX:SharedArchiveFile=$jsa -Xshare:auto}
@@ -41,6 +43,7 @@ measure() { # prints "wall cpu maxrss_kib"
   cat "$work"/$variant.qcow2 > /dev/null   # same warm page cache for both tools
   /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" \
     || { cat "$work/err.txt"; exit 1; }
+  if grep -q '^note:' "$work/err.txt"; then grep '^note:' "$work/err.txt" >&2; fi
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/time.txt"
 }
 

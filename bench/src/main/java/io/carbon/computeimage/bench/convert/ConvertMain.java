@@ -39,7 +39,12 @@ public final class ConvertMain {
           QcowDiskConverter.DEFAULT_UNIT,
           java.time.Clock.systemUTC(), sync);
       ProgressListener listener = "1".equals(System.getenv("BENCH_TRACE"))
-          ? new TraceListener() : ProgressListener.NONE;
+          ? new TraceListener() : new ProgressListener() {
+            @Override
+            public void note(String message) {
+              System.err.println("note: " + message);
+            }
+          };
       ConversionResult r = converter.convert(Path.of(args[0]), Path.of(args[1]),
           target, listener, Cancellation.NONE);
       System.err.println("converted " + r.virtualSize() + " bytes, " + r.dataBytes()

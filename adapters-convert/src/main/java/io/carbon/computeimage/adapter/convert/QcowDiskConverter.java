@@ -48,6 +48,8 @@ public final class QcowDiskConverter implements DiskConverter {
   private final int unitBytes;
   private final Clock clock;
   private final boolean sync;
+  /** With sync on, data is written back in the background every this many bytes. */
+  private static final long FLUSH_EVERY = 64L << 20;
 
   /** Uses every available core and flushes the output to disk before the rename. */
   public QcowDiskConverter() {
@@ -148,6 +150,9 @@ public final class QcowDiskConverter implements DiskConverter {
       }
       long written;
       try (OutputFile out = OutputFile.create(destination, !vhd)) {
+        if (sync) {
+          out.flushInBackground(FLUSH_EVERY);
+        }
         written = new ConversionJob(src, out, !vhd, threads, listener, task, cancellation).run();
         if (vhd) {
           if (dataSize > size) {

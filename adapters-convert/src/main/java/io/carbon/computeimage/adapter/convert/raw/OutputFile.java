@@ -36,6 +36,13 @@ public final class OutputFile implements Closeable {
   private final java.util.concurrent.locks.ReentrantLock writeLock =
       new java.util.concurrent.locks.ReentrantLock();
   private boolean committed;
+  private long flushEvery;
+  private final java.util.concurrent.atomic.AtomicLong unflushed =
+      new java.util.concurrent.atomic.AtomicLong();
+  private Thread flusher;
+  private volatile IOException flushFailure;
+  private final java.util.concurrent.Semaphore flushRequest = new java.util.concurrent.Semaphore(0);
+  private volatile boolean closing;
 
   private OutputFile(Path destination, Path temp, FileChannel channel) {
     this.destination = destination;
@@ -62,6 +69,59 @@ public final class OutputFile implements Closeable {
             StandardOpenOption.SPARSE)
         : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     return new OutputFile(abs, temp, ch);
+  }
+
+  /**
+   * Starts writing back the data in the background every {@code everyBytes} bytes written (an
+   * fdatasync on a helper thread while the conversion goes on), so the final flush in
+   * {@link #commit} has little left to do. Durability is unchanged: commit still flushes
+   * everything before the rename.
+   *
+   * @param everyBytes bytes written between background flushes
+   */
+  public void flushInBackground(long everyBytes) {
+    if (flusher != null) {
+      return;
+    }
+    flushEvery = everyBytes;
+    flusher = new Thread(() -> {
+      try {
+        while (true) {
+          flushRequest.acquire();
+          if (closing) {
+            return;
+          }
+          flushRequest.drainPermits();
+          channel.force(false);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.nio.channels.ClosedChannelException e) {
+        // closed: nothing left to flush
+      } catch (IOException e) {
+        flushFailure = e;
+      }
+    }, "convert-flush");
+    flusher.setDaemon(true);
+    flusher.start();
+  }
+
+  private void stopFlusher() throws IOException {
+    if (flusher == null) {
+      return;
+    }
+    closing = true;
+    flushRequest.release();
+    try {
+      flusher.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while flushing " + temp);
+    }
+    flusher = null;
+    if (flushFailure != null) {
+      throw flushFailure;
+    }
   }
 
   /** @return the temporary path (for tests and messages) */
@@ -104,6 +164,10 @@ public final class OutputFile implements Closeable {
       }
     } finally {
       writeLock.unlock();
+    }
+    if (flushEvery > 0 && unflushed.addAndGet(len) >= flushEvery) {
+      unflushed.set(0);
+      flushRequest.release();
     }
   }
 
@@ -195,6 +259,7 @@ public final class OutputFile implements Closeable {
     try (var raf = new java.io.RandomAccessFile(temp.toFile(), "rw")) {
       raf.setLength(length);
     }
+    stopFlusher();
     if (sync) {
       channel.force(false); // fdatasync: the data and the size, before the rename publishes it
     }
@@ -212,6 +277,11 @@ public final class OutputFile implements Closeable {
   @Override
   public void close() throws IOException {
     try {
+      try {
+        stopFlusher();
+      } catch (IOException e) {
+        // the output is being discarded or was committed: a late flush failure does not matter
+      }
       channel.close();
     } finally {
       if (!committed) {

@@ -3,7 +3,6 @@ package io.carbon.computeimage.adapter.convert;
 import io.carbon.computeimage.adapter.convert.block.BlockDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /** Units of any block device (a raw file, the data of a fixed VHD), read with positional reads. */
 final class DeviceSource implements UnitSource {
@@ -34,14 +33,16 @@ final class DeviceSource implements UnitSource {
       final long at = off;
       int len = (int) Math.min(unitBytes, size - off);
       sink.unit(off, len, buf -> {
-        ByteBuffer b = ByteBuffer.wrap(buf, 0, len);
+        ByteBuffer b = buf.slice(0, len);
         while (b.hasRemaining()) {
           int n = device.read(at + b.position(), b);
           if (n <= 0) {
             break;
           }
         }
-        Arrays.fill(buf, b.position(), len, (byte) 0);
+        while (b.hasRemaining()) {
+          b.put((byte) 0);
+        }
       });
     }
   }

@@ -16,6 +16,11 @@ final class Qcow2Source implements UnitSource {
     this.clustersPerUnit = Math.min(image.header().l2Entries(), Math.max(1, targetUnitBytes / cs));
   }
 
+  /** @return the image's compression type: 0 zlib, 1 zstd */
+  int compressionType() {
+    return image.header().compressionType();
+  }
+
   @Override
   public long size() {
     return image.virtualSize();

@@ -6,6 +6,7 @@ import io.carbon.computeimage.adapter.convert.block.RawFileDevice;
 import io.carbon.computeimage.adapter.convert.block.SliceDevice;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Header;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Image;
+import io.carbon.computeimage.adapter.convert.qcow2.ZstdDecoder;
 import io.carbon.computeimage.adapter.convert.raw.OutputFile;
 import io.carbon.computeimage.adapter.convert.vhd.VhdFooter;
 import io.carbon.computeimage.ports.disk.ConversionResult;
@@ -47,6 +48,8 @@ public final class QcowDiskConverter implements DiskConverter {
   private final int unitBytes;
   private final Clock clock;
   private final boolean sync;
+  /** With sync on, data is written back in the background every this many bytes. */
+  private static final long FLUSH_EVERY = 64L << 20;
 
   /** Uses every available core and flushes the output to disk before the rename. */
   public QcowDiskConverter() {
@@ -140,8 +143,16 @@ public final class QcowDiskConverter implements DiskConverter {
       long dataSize = vhd ? (size + 511) / 512 * 512 : size;
       listener.started(task, "convert " + source.getFileName() + " (" + from + ") to "
           + target, size);
+      if (src instanceof Qcow2Source q && q.compressionType() == 1
+          && !ZstdDecoder.nativeAvailable()) {
+        listener.note("native zstd (zstd-jni) is not available on this platform ("
+            + ZstdDecoder.nativeLoadFailure() + "); using the slower pure-Java zstd decoder");
+      }
       long written;
       try (OutputFile out = OutputFile.create(destination, !vhd)) {
+        if (sync) {
+          out.flushInBackground(FLUSH_EVERY);
+        }
         written = new ConversionJob(src, out, !vhd, threads, listener, task, cancellation).run();
         if (vhd) {
           if (dataSize > size) {

@@ -1,6 +1,7 @@
 package io.carbon.computeimage.adapter.convert;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * A disk source split into units (guest ranges of at most {@link #unitBytes()}), walked in guest
@@ -41,11 +42,12 @@ interface UnitSource extends AutoCloseable {
   @FunctionalInterface
   interface UnitReader {
     /**
-     * Fills {@code buf[0, length)}.
+     * Fills {@code buf[0, length)} (absolute indexes).
      *
-     * @param buf the buffer (at least the unit length; contents undefined on entry)
+     * @param buf a direct buffer (capacity at least the unit length; contents undefined on
+     *     entry; position and limit are ignored)
      * @throws Exception when the source is malformed or unreadable
      */
-    void fill(byte[] buf) throws Exception;
+    void fill(ByteBuffer buf) throws Exception;
   }
 }

@@ -1,22 +1,51 @@
 package io.carbon.computeimage.adapter.convert.qcow2;
 
-import io.airlift.compress.zstd.ZstdDecompressor;
+import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
  * Decompresses qcow2 clusters: zlib clusters are raw deflate (no header), decoded until the
  * cluster is full, trailing bytes ignored; zstd clusters are one or more frames (sector padding
- * after the last one), decoded until the cluster is full. Not thread-safe: use one per thread.
+ * after the last one), decoded until the cluster is full. Works on heap or direct buffers (direct
+ * buffers avoid copies: the JDK's Inflater and libzstd read and write them in place). Not
+ * thread-safe: use one per thread.
  *
  * @since 0.1
  */
 public final class ClusterCodec {
   private final Inflater inflater = new Inflater(true);
-  private final ZstdDecompressor zstd = new ZstdDecompressor();
+  private final ZstdDecoder.Kind zstdKind;
+  private ZstdDecoder zstd;
+
+  /** A codec using the fastest available zstd decoder (native, else pure Java). */
+  public ClusterCodec() {
+    this(null);
+  }
 
   /**
-   * Decompresses one cluster.
+   * A codec using the given zstd decoder.
+   *
+   * @param zstdKind the zstd implementation, or {@code null} for the fastest available
+   */
+  public ClusterCodec(ZstdDecoder.Kind zstdKind) {
+    this.zstdKind = zstdKind;
+  }
+
+  /** @return the zstd decoder's name ({@code zstd-jni} or {@code aircompressor}) */
+  public String zstdName() {
+    return zstd().name();
+  }
+
+  private ZstdDecoder zstd() {
+    if (zstd == null) {
+      zstd = zstdKind == null ? ZstdDecoder.best() : zstdKind.create();
+    }
+    return zstd;
+  }
+
+  /**
+   * Decompresses one cluster (arrays).
    *
    * @param compressionType 0 zlib, 1 zstd
    * @param in the compressed bytes
@@ -29,6 +58,24 @@ public final class ClusterCodec {
    */
   public void decompress(int compressionType, byte[] in, int inOff, int inLen, byte[] out,
       int outOff, int clusterSize) {
+    decompress(compressionType, ByteBuffer.wrap(in), inOff, inLen, ByteBuffer.wrap(out), outOff,
+        clusterSize);
+  }
+
+  /**
+   * Decompresses one cluster (absolute indexes; positions and limits are ignored).
+   *
+   * @param compressionType 0 zlib, 1 zstd
+   * @param in the compressed bytes
+   * @param inOff first compressed byte
+   * @param inLen compressed bytes available (may include padding)
+   * @param out the output
+   * @param outOff where the cluster goes
+   * @param clusterSize the bytes to produce
+   * @throws IllegalArgumentException when the data is corrupt or too short
+   */
+  public void decompress(int compressionType, ByteBuffer in, int inOff, int inLen, ByteBuffer out,
+      int outOff, int clusterSize) {
     if (compressionType == 0) {
       inflate(in, inOff, inLen, out, outOff, clusterSize);
     } else {
@@ -36,30 +83,32 @@ public final class ClusterCodec {
     }
   }
 
-  private void inflate(byte[] in, int inOff, int inLen, byte[] out, int outOff, int size) {
+  private void inflate(ByteBuffer in, int inOff, int inLen, ByteBuffer out, int outOff,
+      int size) {
     inflater.reset();
-    inflater.setInput(in, inOff, inLen);
-    int done = 0;
+    inflater.setInput(in.slice(inOff, inLen));
+    ByteBuffer dst = out.slice(outOff, size);
     try {
-      while (done < size) {
-        int n = inflater.inflate(out, outOff + done, size - done);
+      while (dst.hasRemaining()) {
+        int n = inflater.inflate(dst);
         if (n == 0) {
           if (inflater.finished() || inflater.needsInput()) {
-            throw new IllegalArgumentException("deflate data ends after " + done + " of " + size
-                + " bytes");
+            throw new IllegalArgumentException("deflate data ends after " + dst.position()
+                + " of " + size + " bytes");
           }
           if (inflater.needsDictionary()) {
             throw new IllegalArgumentException("deflate data needs a preset dictionary");
           }
         }
-        done += n;
       }
     } catch (DataFormatException e) {
       throw new IllegalArgumentException("corrupt deflate data: " + e.getMessage(), e);
     }
   }
 
-  private void unzstd(byte[] in, int inOff, int inLen, byte[] out, int outOff, int size) {
+  private void unzstd(ByteBuffer in, int inOff, int inLen, ByteBuffer out, int outOff,
+      int size) {
+    ZstdDecoder decoder = zstd();
     int p = inOff;
     int end = inOff + inLen;
     int done = 0;
@@ -69,8 +118,8 @@ public final class ClusterCodec {
       if ((len & ZstdFrames.SKIPPABLE) == 0) {
         int n;
         try {
-          n = zstd.decompress(in, p, frame, out, outOff + done, size - done);
-        } catch (RuntimeException e) {
+          n = decoder.decodeFrame(in, p, frame, out, outOff + done, size - done);
+        } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("corrupt zstd frame: " + e.getMessage(), e);
         }
         done += n;

@@ -46,20 +46,41 @@ public final class Qcow2Image implements Closeable {
   private final String[] metaWhat;
   private final ConcurrentHashMap<Integer, long[]> l2Cache = new ConcurrentHashMap<>();
   private final int l2CacheMax;
-  private final ThreadLocal<Context> contexts = ThreadLocal.withInitial(Context::new);
+  private final ThreadLocal<Context> contexts =
+      ThreadLocal.withInitial(() -> new Context(new ClusterCodec()));
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
 
-  /** Per-thread decoding state: a codec and scratch buffers (bounded by the cluster size). */
+  /**
+   * Per-thread decoding state: a codec and direct scratch buffers (bounded by the cluster size
+   * and {@code MAX_SPAN}).
+   */
   public final class Context {
-    private final ClusterCodec codec = new ClusterCodec();
-    private byte[] scratch = new byte[0];
-    private final byte[] cluster = new byte[clusterSize];
+    private final ClusterCodec codec;
+    private ByteBuffer scratch = ByteBuffer.allocateDirect(0);
+    private ByteBuffer cluster;
     private long cachedCluster = -1;
 
-    private byte[] scratch(int n) {
-      if (scratch.length < n) {
-        scratch = new byte[n];
+    private Context(ClusterCodec codec) {
+      this.codec = codec;
+    }
+
+    private ByteBuffer scratch(int n) {
+      if (scratch.capacity() < n) {
+        scratch = aligned(Math.max(n, Math.min(MAX_SPAN, 2 * clusterSize)));
       }
       return scratch;
+    }
+
+    private ByteBuffer cluster() {
+      if (cluster == null) {
+        cluster = aligned(clusterSize);
+      }
+      return cluster;
+    }
+
+    /** @return the codec (for diagnostics) */
+    public ClusterCodec codec() {
+      return codec;
     }
   }
 
@@ -239,6 +260,17 @@ public final class Qcow2Image implements Closeable {
   }
 
   /**
+   * Creates a decoding context with a given codec (to choose the zstd decoder); use it from one
+   * thread at a time.
+   *
+   * @param codec the codec
+   * @return a new context
+   */
+  public Context newContext(ClusterCodec codec) {
+    return new Context(codec);
+  }
+
+  /**
    * Reads an L2 table: {@link Qcow2Header#l2Entries()} entries, two longs each with extended L2.
    *
    * @param l1Index the L1 index
@@ -291,8 +323,30 @@ public final class Qcow2Image implements Closeable {
    */
   public long readClusters(int l1Index, long[] l2, int first, int count, byte[] out, int outOff,
       Context ctx) throws IOException, MalformedImageException {
+    return readClusters(l1Index, l2, first, count, ByteBuffer.wrap(out), outOff, ctx);
+  }
+
+  /**
+   * Decodes {@code count} consecutive guest clusters of one L2 table into {@code out} at the
+   * absolute index {@code outOff} (position and limit are ignored). With a direct buffer, data
+   * clusters are read and compressed clusters decoded in place, without copies; contiguous data
+   * clusters are read with one positional read per run (up to 4 MiB).
+   *
+   * @param l1Index the L1 index, for messages
+   * @param l2 the table from {@link #readL2}, or {@code null} for an unallocated L1 entry
+   * @param first the first L2 index
+   * @param count the number of clusters
+   * @param out the output (heap or direct)
+   * @param outOff where the first cluster goes
+   * @param ctx the calling thread's context
+   * @return bytes of data that may be non-zero (compressed or allocated clusters)
+   * @throws MalformedImageException when the image is malformed
+   * @throws IOException when unreadable
+   */
+  public long readClusters(int l1Index, long[] l2, int first, int count, ByteBuffer out,
+      int outOff, Context ctx) throws IOException, MalformedImageException {
     if (l2 == null) {
-      Arrays.fill(out, outOff, outOff + count * clusterSize, (byte) 0);
+      zero(out, outOff, outOff + count * clusterSize);
       return 0;
     }
     boolean ext = header.extendedL2();
@@ -319,7 +373,7 @@ public final class Qcow2Image implements Closeable {
           spanEnd = Math.max(spanEnd, en);
           j++;
         }
-        byte[] buf = ctx.scratch((int) (spanEnd - spanStart));
+        ByteBuffer buf = ctx.scratch((int) (spanEnd - spanStart));
         int got = readAt(buf, 0, (int) (spanEnd - spanStart), spanStart);
         for (int c = i; c < j; c++) {
           long f = ext ? l2[2 * c] : l2[c];
@@ -351,7 +405,7 @@ public final class Qcow2Image implements Closeable {
         continue;
       }
       if (host == 0 || (e & 1) != 0) {
-        Arrays.fill(out, o, o + clusterSize, (byte) 0);
+        zero(out, o, o + clusterSize);
         i++;
         continue;
       }
@@ -368,14 +422,15 @@ public final class Qcow2Image implements Closeable {
       }
       int len = (j - i) * clusterSize;
       int got = readAt(out, o, len, host);
-      Arrays.fill(out, o + got, o + len, (byte) 0);
+      zero(out, o + got, o + len);
       data += len;
       i = j;
     }
     return data;
   }
 
-  private void decodeSubclusters(int l1Index, int i, long host, long bitmap, byte[] out, int o)
+  private void decodeSubclusters(int l1Index, int i, long host, long bitmap, ByteBuffer out,
+      int o)
       throws IOException, MalformedImageException {
     int alloc = (int) bitmap;
     int zero = (int) (bitmap >>> 32);
@@ -390,16 +445,16 @@ public final class Qcow2Image implements Closeable {
           l1Index));
     }
     if (alloc == 0) {
-      Arrays.fill(out, o, o + clusterSize, (byte) 0);
+      zero(out, o, o + clusterSize);
       return;
     }
     checkData(host, l1Index, i);
     int got = readAt(out, o, clusterSize, host);
-    Arrays.fill(out, o + got, o + clusterSize, (byte) 0);
+    zero(out, o + got, o + clusterSize);
     int sub = clusterSize / 32;
     for (int s = 0; s < 32; s++) {
       if ((alloc & (1 << s)) == 0) {
-        Arrays.fill(out, o + s * sub, o + (s + 1) * sub, (byte) 0);
+        zero(out, o + s * sub, o + (s + 1) * sub);
       }
     }
   }
@@ -503,21 +558,47 @@ public final class Qcow2Image implements Closeable {
         }
         dst.position(dst.position() + n);
       } else {
+        ByteBuffer cluster = ctx.cluster();
         if (ctx.cachedCluster != guestCluster) {
           ctx.cachedCluster = -1;
-          readClusters(l1Index, l2, l2Index, 1, ctx.cluster, 0, ctx);
+          readClusters(l1Index, l2, l2Index, 1, cluster, 0, ctx);
           ctx.cachedCluster = guestCluster;
         }
-        dst.put(ctx.cluster, in, n);
+        dst.put(cluster.slice(in, n));
       }
       total += n;
     }
     return total;
   }
 
-  private int readAt(byte[] buf, int off, int len, long pos) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(buf, off, len);
-    return readFully(channel, b, pos);
+  private int readAt(ByteBuffer buf, int off, int len, long pos) throws IOException {
+    return readFully(channel, buf.slice(off, len), pos);
+  }
+
+  /**
+   * Allocates a direct buffer whose address is 4 KiB aligned: the kernel copies into and out of
+   * page-aligned user memory about 3x faster than into malloc's 16-byte aligned blocks (measured:
+   * 0.27 s against 0.08 s of system time to read 590 MB in 2 MiB chunks).
+   *
+   * @param size the capacity
+   * @return the buffer
+   */
+  public static ByteBuffer aligned(int size) {
+    int rounded = (size + 4095) & ~4095; // alignedSlice rounds the capacity down to 4 KiB
+    return ByteBuffer.allocateDirect(rounded + 4096).alignedSlice(4096).limit(size).slice();
+  }
+
+  /** Zeroes {@code out[from, to)} (absolute indexes). */
+  static void zero(ByteBuffer out, int from, int to) {
+    if (out.hasArray()) {
+      Arrays.fill(out.array(), out.arrayOffset() + from, out.arrayOffset() + to, (byte) 0);
+      return;
+    }
+    for (int p = from; p < to; ) {
+      int n = Math.min(to - p, ZEROS.capacity());
+      out.put(p, ZEROS, 0, n);
+      p += n;
+    }
   }
 
   private static int readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

@@ -31,6 +31,20 @@ public final class ZstdFrames {
    * @throws IllegalArgumentException when the bytes are not a complete zstd frame
    */
   public static long frameLength(byte[] buf, int off, int end) {
+    return frameLength(java.nio.ByteBuffer.wrap(buf), off, end);
+  }
+
+  /**
+   * Returns the length of the frame starting at {@code off} (absolute index), or of a skippable
+   * frame ORed with {@link #SKIPPABLE}.
+   *
+   * @param buf the bytes (heap or direct; position and limit are ignored)
+   * @param off the frame start
+   * @param end the end of valid bytes
+   * @return the frame length in bytes (possibly ORed with {@link #SKIPPABLE})
+   * @throws IllegalArgumentException when the bytes are not a complete zstd frame
+   */
+  public static long frameLength(java.nio.ByteBuffer buf, int off, int end) {
     if (end - off < 4) {
       throw new IllegalArgumentException("truncated zstd frame magic");
     }
@@ -52,7 +66,7 @@ public final class ZstdFrames {
     if (p >= end) {
       throw new IllegalArgumentException("truncated zstd frame header");
     }
-    int fhd = buf[p++] & 0xff;
+    int fhd = buf.get(p++) & 0xff;
     int fcsFlag = fhd >>> 6;
     boolean singleSegment = (fhd & 0x20) != 0;
     boolean checksum = (fhd & 0x04) != 0;
@@ -68,7 +82,7 @@ public final class ZstdFrames {
       if (p + 3 > end) {
         throw new IllegalArgumentException("truncated zstd block header");
       }
-      int bh = (buf[p] & 0xff) | (buf[p + 1] & 0xff) << 8 | (buf[p + 2] & 0xff) << 16;
+      int bh = (buf.get(p) & 0xff) | (buf.get(p + 1) & 0xff) << 8 | (buf.get(p + 2) & 0xff) << 16;
       p += 3;
       boolean last = (bh & 1) != 0;
       int type = (bh >>> 1) & 3;
@@ -94,8 +108,8 @@ public final class ZstdFrames {
     return p - off;
   }
 
-  private static int le32(byte[] b, int o) {
-    return (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16
-        | (b[o + 3] & 0xff) << 24;
+  private static int le32(java.nio.ByteBuffer b, int o) {
+    return (b.get(o) & 0xff) | (b.get(o + 1) & 0xff) << 8 | (b.get(o + 2) & 0xff) << 16
+        | (b.get(o + 3) & 0xff) << 24;
   }
 }

@@ -1,0 +1,126 @@
+package io.carbon.computeimage.domain.container;
+
+import io.carbon.computeimage.ports.model.Digest;
+import io.carbon.computeimage.ports.model.OsFamily;
+import io.carbon.computeimage.ports.store.LayerCompression;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The storage layout of container images (the seed's contract).
+ *
+ * <pre>
+ * &lt;root&gt;/&lt;registry&gt;/&lt;repo&gt;/&lt;tag&gt;/      image directory (digest refs: sha256-&lt;hex&gt;)
+ *   layers/00, 01, ...    unpacked layers, base first (overlayfs lower dirs)
+ *   upper/  work/         empty overlayfs upper and work directories
+ *   manifest.json         the platform manifest as served
+ *   config.json           the image config as served
+ *   image.properties      the record, written last: present = pulled and complete
+ * &lt;root&gt;/cache/sha256-&lt;hex&gt;.tar.gz   layer blobs by digest (.tar.zst, .tar for other compressions)
+ * </pre>
+ *
+ * On Windows hosts {@code :} in a registry name (a port) becomes {@code _}.
+ *
+ * @param root the root directory
+ * @param os the host OS family (decides name escaping)
+ * @since 0.1
+ */
+public record ContainerLayout(Path root, OsFamily os) {
+  /** Name of the directory holding the unpacked layers. */
+  public static final String LAYERS = "layers";
+
+  /** Name of the image record, written last. */
+  public static final String RECORD = "image.properties";
+
+  /** Name of the stored manifest. */
+  public static final String MANIFEST = "manifest.json";
+
+  /** Name of the stored config. */
+  public static final String CONFIG = "config.json";
+
+  /** Validates the components. */
+  public ContainerLayout {
+    java.util.Objects.requireNonNull(root, "root is null");
+    java.util.Objects.requireNonNull(os, "os is null");
+  }
+
+  /**
+   * Returns the image directory of a reference.
+   *
+   * @param ref the reference
+   * @return {@code <root>/<registry>/<repo>/<tag>} or {@code .../sha256-<hex>} for digest refs
+   */
+  public Path imageDir(ImageReference ref) {
+    Path p = root.resolve(registryDirName(ref.registry()));
+    for (String component : ref.repository().split("/")) {
+      p = p.resolve(component);
+    }
+    return p.resolve(
+        ref.digest().map(ContainerLayout::digestName).orElseGet(() -> ref.tag().orElseThrow()));
+  }
+
+  /** @return the shared blob cache directory */
+  public Path cacheDir() {
+    return root.resolve("cache");
+  }
+
+  /**
+   * Returns the cache file of a layer blob.
+   *
+   * @param digest the blob digest
+   * @param compression the blob compression
+   * @return {@code <root>/cache/sha256-<hex>.tar.gz} (or {@code .tar.zst}, {@code .tar})
+   */
+  public Path cachedBlob(Digest digest, LayerCompression compression) {
+    String ext =
+        switch (compression) {
+          case GZIP -> ".tar.gz";
+          case ZSTD -> ".tar.zst";
+          case NONE -> ".tar";
+        };
+    return cacheDir().resolve(digestName(digest) + ext);
+  }
+
+  /**
+   * Returns the paths of an image directory holding {@code layerCount} layers.
+   *
+   * @param imageDir the image directory
+   * @param layerCount the number of layers
+   * @return the paths
+   */
+  public ContainerPaths paths(Path imageDir, int layerCount) {
+    List<Path> layers = new ArrayList<>();
+    for (int i = 0; i < layerCount; i++) {
+      layers.add(layerDir(imageDir, i));
+    }
+    return new ContainerPaths(
+        imageDir, layers, imageDir.resolve("upper"), imageDir.resolve("work"), cacheDir());
+  }
+
+  /**
+   * Returns the directory of layer {@code index}: {@code layers/00}, ..., {@code layers/99},
+   * {@code layers/100}.
+   *
+   * @param imageDir the image directory
+   * @param index the layer index, base = 0
+   * @return the layer directory
+   */
+  public static Path layerDir(Path imageDir, int index) {
+    return imageDir.resolve(LAYERS).resolve(String.format(java.util.Locale.ROOT, "%02d", index));
+  }
+
+  /**
+   * Returns a file-name-safe form of a digest.
+   *
+   * @param digest the digest
+   * @return {@code sha256-<hex>}
+   */
+  public static String digestName(Digest digest) {
+    return digest.algorithm().prefix() + "-" + digest.hex();
+  }
+
+  private String registryDirName(String registry) {
+    return os == OsFamily.WINDOWS ? registry.replace(':', '_') : registry;
+  }
+}

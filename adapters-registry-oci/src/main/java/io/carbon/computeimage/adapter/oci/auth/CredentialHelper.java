@@ -74,6 +74,8 @@ public final class CredentialHelper {
     try {
       try (OutputStream in = p.getOutputStream()) {
         in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // the helper exited without reading its input: its exit status and output tell why
       }
       byte[] out;
       byte[] err;

@@ -1,0 +1,522 @@
+package io.carbon.computeimage.application;
+
+import io.carbon.computeimage.domain.catalog.DistroCatalogs;
+import io.carbon.computeimage.domain.image.FileTrees;
+import io.carbon.computeimage.domain.image.ImageRecord;
+import io.carbon.computeimage.domain.image.ImageRecordStore;
+import io.carbon.computeimage.domain.image.PulledImage;
+import io.carbon.computeimage.domain.image.StoredImage;
+import io.carbon.computeimage.domain.vm.VmImages;
+import io.carbon.computeimage.domain.vm.VmLayout;
+import io.carbon.computeimage.domain.vm.VmPaths;
+import io.carbon.computeimage.domain.vm.VmPullServices;
+import io.carbon.computeimage.domain.vm.VmPuller;
+import io.carbon.computeimage.domain.vm.VmRef;
+import io.carbon.computeimage.ports.disk.ConversionResult;
+import io.carbon.computeimage.ports.disk.DiskConverter;
+import io.carbon.computeimage.ports.disk.KernelExtractor;
+import io.carbon.computeimage.ports.distro.DistroCatalog;
+import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.LocalStorageException;
+import io.carbon.computeimage.ports.error.NotFoundException;
+import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
+import io.carbon.computeimage.ports.model.Arch;
+import io.carbon.computeimage.ports.model.DiskFormat;
+import io.carbon.computeimage.ports.model.HostInfo;
+import io.carbon.computeimage.ports.progress.Cancellation;
+import io.carbon.computeimage.ports.progress.ProgressListener;
+import io.carbon.computeimage.ports.transfer.Downloader;
+import io.carbon.computeimage.ports.transfer.HttpTransport;
+import io.carbon.computeimage.ports.transfer.TransferProvider;
+import io.carbon.computeimage.ports.transfer.TransferSettings;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The compute-image library: pull, inspect, list and remove images under a root directory.
+ *
+ * <pre>{@code
+ * ComputeImage images = ComputeImage.builder()
+ *     .rootDir(Path.of("/var/lib/carbon"))
+ *     .progressListener(myListener)
+ *     .build();
+ * PulledImage img = images.pull(VmRef.of("ubuntu:24.04", "amd64"));
+ * Path disk = images.vmPathsFromImage(img).disk();
+ * }</pre>
+ *
+ * <p>Adapters (distro catalogs, transfer, converters, kernel extractors) are plugins found with
+ * {@link java.util.ServiceLoader}; see {@link PluginRegistry}. Thread-safe: one instance can serve
+ * concurrent pulls; pulls of the same image (also from other processes) are serialized and the
+ * download is done once.
+ *
+ * @since 0.1
+ */
+public final class ComputeImage {
+  private final Path rootDir;
+  private final ProgressListener listener;
+  private final TransferSettings transferSettings;
+  private final Cancellation cancellation;
+  private final PluginRegistry plugins;
+  private final ImageRecordStore records = new ImageRecordStore();
+  private final VmPuller vmPuller;
+  private final Services services = new Services();
+
+  private ComputeImage(Builder b, PluginRegistry plugins) {
+    this.rootDir = b.rootDir != null ? b.rootDir : HostDetector.defaultRootDir();
+    this.listener = b.listener;
+    this.transferSettings = b.transferSettings;
+    this.cancellation = b.cancellation;
+    this.plugins = plugins;
+    this.vmPuller = new VmPuller(plugins.catalogs(), services, records, b.clock);
+  }
+
+  /** @return a builder with the defaults (platform root, no progress, default HTTP settings) */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the root directory used when a reference names none */
+  public Path rootDir() {
+    return rootDir;
+  }
+
+  /** @return the host this instance works for */
+  public HostInfo host() {
+    return plugins.host();
+  }
+
+  /** @return the loaded plugins */
+  public PluginRegistry plugins() {
+    return plugins;
+  }
+
+  /** @return the distro catalogs, sorted by name */
+  public List<DistroCatalog> distros() {
+    return plugins.catalogs().all().stream()
+        .sorted((a, b) -> a.name().compareTo(b.name()))
+        .toList();
+  }
+
+  private VmLayout layout(VmRef ref) {
+    return new VmLayout(ref.dir().orElse(rootDir), host().os());
+  }
+
+  /**
+   * Pulls a VM image: resolves it on the mirror, downloads and verifies it into the cache, converts
+   * it to {@code disk.img} (raw, sparse) or {@code disk.vhd} (fixed VHD, Windows), extracts the
+   * kernel when asked, and records the image as ready.
+   *
+   * @param ref the reference
+   * @return the pulled image
+   * @throws ComputeImageException see {@link io.carbon.computeimage.ports.error.ErrorKind}: unknown
+   *     distro/version/arch ({@code NOT_FOUND}), network, checksum mismatch, malformed image, local
+   *     I/O, cancellation
+   */
+  public PulledImage pull(VmRef ref) throws ComputeImageException {
+    return vmPuller.pull(ref, layout(ref), listener, cancellation);
+  }
+
+  /**
+   * Returns the paths of a pulled VM image.
+   *
+   * @param image a VM image from {@link #pull(VmRef)} or {@link #findVm(VmRef)}
+   * @return its paths
+   * @throws IllegalArgumentException when the image is not a VM image
+   */
+  public static VmPaths vmPathsFromImage(PulledImage image) {
+    return VmImages.paths(image);
+  }
+
+  /**
+   * Computes the paths a VM image has or would have, without any I/O.
+   *
+   * @param ref the reference
+   * @return the paths
+   * @throws ComputeImageException {@code NotFoundException} for an unknown distro or version
+   */
+  public VmPaths resolveVmPaths(VmRef ref) throws ComputeImageException {
+    return vmPuller.resolvePaths(ref, layout(ref));
+  }
+
+  /**
+   * Finds a VM image that was pulled completely.
+   *
+   * @param ref the reference
+   * @return the image, or empty when it is not pulled (or its pull did not complete)
+   * @throws ComputeImageException for an unknown distro or version, or an unreadable record
+   */
+  public Optional<PulledImage> findVm(VmRef ref) throws ComputeImageException {
+    VmPaths paths = resolveVmPaths(ref);
+    return records.read(paths.dir()).map(r -> new PulledImage(paths.dir(), r));
+  }
+
+  /**
+   * Deletes a VM image's directory (disk, kernel files, record). The cache is kept.
+   *
+   * @param ref the reference
+   * @return true when something was deleted
+   * @throws ComputeImageException for an unknown distro or version, or when deleting fails
+   */
+  public boolean remove(VmRef ref) throws ComputeImageException {
+    VmPaths paths = resolveVmPaths(ref);
+    if (!Files.exists(paths.dir())) {
+      return false;
+    }
+    removeImageDir(paths.dir(), ref.dir().orElse(rootDir));
+    return true;
+  }
+
+  /**
+   * Deletes every image under the root matching {@code image}: VM images of that distro and
+   * (canonical) version, on any registry, for {@code arch} or every architecture; and images of any
+   * kind whose recorded reference is exactly {@code image}. The cache is kept.
+   *
+   * @param image {@code name:version}, or a reference as recorded
+   * @param arch the architecture to remove, or empty for all
+   * @param root the root directory
+   * @return the directories deleted (empty when nothing matched)
+   * @throws ComputeImageException when listing or deleting fails
+   */
+  public List<Path> removeMatching(String image, Optional<Arch> arch, Path root)
+      throws ComputeImageException {
+    String vmRef = canonicalVmReference(image);
+    List<Path> removed = new ArrayList<>();
+    for (StoredImage s : list(root)) {
+      boolean refMatches =
+          s.reference().equals(image)
+              || (ImageRecord.KIND_VM.equals(s.kind()) && s.reference().equals(vmRef));
+      boolean archMatches = arch.isEmpty() || arch.get().ociName().equals(s.platform());
+      if (refMatches && archMatches) {
+        removeImageDir(s.dir(), root);
+        removed.add(s.dir());
+      }
+    }
+    return removed;
+  }
+
+  private String canonicalVmReference(String image) {
+    int colon = image.indexOf(':');
+    if (colon <= 0) {
+      return image;
+    }
+    String name = image.substring(0, colon).toLowerCase(Locale.ROOT);
+    Optional<DistroCatalog> c = plugins.catalogs().find(name);
+    if (c.isEmpty()) {
+      return image;
+    }
+    try {
+      return c.get().name() + ":" + c.get().canonicalVersion(image.substring(colon + 1));
+    } catch (NotFoundException e) {
+      return image;
+    }
+  }
+
+  private void removeImageDir(Path dir, Path root) throws ComputeImageException {
+    records.delete(dir); // first: a half-deleted directory must not look ready
+    FileTrees.deleteRecursively(dir);
+    // prune now-empty parents up to (not including) the root
+    Path p = dir.getParent();
+    Path r = root.toAbsolutePath().normalize();
+    while (p != null && !p.toAbsolutePath().normalize().equals(r) && p.toAbsolutePath().normalize().startsWith(r)) {
+      if (!isEmptyDir(p)) {
+        break;
+      }
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        break;
+      }
+      p = p.getParent();
+    }
+  }
+
+  private static boolean isEmptyDir(Path p) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+      return !ds.iterator().hasNext();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Deletes this instance's whole root directory: all images and the cache.
+   *
+   * @throws ComputeImageException when deleting fails
+   */
+  public void removeAll() throws ComputeImageException {
+    removeAll(rootDir);
+  }
+
+  /**
+   * Deletes a whole root directory: all images and the cache.
+   *
+   * @param root the root directory
+   * @throws ComputeImageException when deleting fails
+   */
+  public void removeAll(Path root) throws ComputeImageException {
+    FileTrees.deleteRecursively(root);
+  }
+
+  /**
+   * Lists the images under this instance's root (not the cache).
+   *
+   * @return ready and incomplete images, sorted by directory
+   * @throws ComputeImageException when the tree cannot be read
+   */
+  public List<StoredImage> list() throws ComputeImageException {
+    return list(rootDir);
+  }
+
+  /**
+   * Lists the images under a root (not the cache).
+   *
+   * @param root the root directory
+   * @return ready and incomplete images, sorted by directory
+   * @throws ComputeImageException when the tree cannot be read
+   */
+  public List<StoredImage> list(Path root) throws ComputeImageException {
+    return records.list(root, VmLayout.CACHE_DIR);
+  }
+
+  /**
+   * Converts a disk image file (format detected from the content) to raw or fixed VHD.
+   *
+   * @param source the input image
+   * @param destination the output file, replaced atomically when complete
+   * @param target {@code RAW} or {@code VHD_FIXED}
+   * @return the result
+   * @throws ComputeImageException when no converter handles it, the input is malformed or I/O fails
+   */
+  public ConversionResult convert(Path source, Path destination, DiskFormat target)
+      throws ComputeImageException {
+    if (!Files.isRegularFile(source)) {
+      throw new NotFoundException("cannot convert " + source + ": no such file");
+    }
+    Path parent = destination.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new LocalStorageException(
+          "cannot convert to " + destination + ": directory " + parent + " does not exist");
+    }
+    DiskFormat from = null;
+    for (DiskFormat f : DiskFormat.values()) {
+      Optional<DiskConverter> c = plugins.diskConverter(f, target);
+      if (c.isPresent()) {
+        from = c.get().detect(source);
+        break;
+      }
+    }
+    if (from == null) {
+      throw new UnsupportedFeatureException(
+          "cannot convert " + source + " to " + target + ": no disk converter plugin writes " + target);
+    }
+    DiskFormat detected = from;
+    DiskConverter converter =
+        plugins
+            .diskConverter(detected, target)
+            .orElseThrow(
+                () ->
+                    new UnsupportedFeatureException(
+                        "cannot convert "
+                            + source
+                            + ": no disk converter reads "
+                            + detected
+                            + " and writes "
+                            + target));
+    return converter.convert(source, destination, target, listener, cancellation);
+  }
+
+  /** Creates adapters on first use, once. */
+  private final class Services implements VmPullServices {
+    private volatile HttpTransport http;
+    private volatile Downloader downloader;
+
+    private TransferProvider transfer() throws UnsupportedFeatureException {
+      return plugins
+          .transferProvider()
+          .orElseThrow(
+              () ->
+                  new UnsupportedFeatureException(
+                      "no transfer plugin (HTTP/download) is registered; is adapters-transfer on the"
+                          + " class path?"));
+    }
+
+    @Override
+    public HttpTransport http() throws ComputeImageException {
+      HttpTransport h = http;
+      if (h == null) {
+        synchronized (this) {
+          if (http == null) {
+            http = transfer().httpTransport(transferSettings);
+          }
+          h = http;
+        }
+      }
+      return h;
+    }
+
+    @Override
+    public Downloader downloader() throws ComputeImageException {
+      Downloader d = downloader;
+      if (d == null) {
+        synchronized (this) {
+          if (downloader == null) {
+            downloader = transfer().downloader(transferSettings);
+          }
+          d = downloader;
+        }
+      }
+      return d;
+    }
+
+    @Override
+    public DiskConverter converter(DiskFormat target) throws ComputeImageException {
+      return plugins
+          .diskConverter(DiskFormat.QCOW2, target)
+          .orElseThrow(
+              () ->
+                  new UnsupportedFeatureException(
+                      "no disk converter plugin converts QCOW2 to " + target));
+    }
+
+    @Override
+    public KernelExtractor kernelExtractor() throws ComputeImageException {
+      return plugins
+          .kernelExtractor()
+          .orElseThrow(
+              () ->
+                  new UnsupportedFeatureException(
+                      "--extract-kernel: no kernel extractor plugin is registered (none of the"
+                          + " loaded plugins provides a KernelExtractor)"));
+    }
+  }
+
+  /** Builds a {@link ComputeImage}; every option has a default. */
+  public static final class Builder {
+    private Path rootDir;
+    private ProgressListener listener = ProgressListener.NONE;
+    private TransferSettings transferSettings = TransferSettings.defaults();
+    private Cancellation cancellation = Cancellation.NONE;
+    private HostInfo host;
+    private ClassLoader classLoader;
+    private final List<Path> pluginDirs = new ArrayList<>();
+    private PluginRegistry registry;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * @param rootDir the root directory; default {@link ComputeImages#defaultRootDir()}
+     * @return this builder
+     */
+    public Builder rootDir(Path rootDir) {
+      this.rootDir = rootDir;
+      return this;
+    }
+
+    /**
+     * @param listener receives download, conversion and extraction progress
+     * @return this builder
+     */
+    public Builder progressListener(ProgressListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener is null");
+      return this;
+    }
+
+    /**
+     * @param settings timeouts, retries and user agent for HTTP
+     * @return this builder
+     */
+    public Builder transferSettings(TransferSettings settings) {
+      this.transferSettings = Objects.requireNonNull(settings, "settings is null");
+      return this;
+    }
+
+    /**
+     * @param cancellation polled during long operations
+     * @return this builder
+     */
+    public Builder cancellation(Cancellation cancellation) {
+      this.cancellation = Objects.requireNonNull(cancellation, "cancellation is null");
+      return this;
+    }
+
+    /**
+     * @param host overrides host detection (OS decides raw vs VHD and path forms)
+     * @return this builder
+     */
+    public Builder host(HostInfo host) {
+      this.host = host;
+      return this;
+    }
+
+    /**
+     * @param classLoader where to look for plugins; default the thread's context class loader
+     * @return this builder
+     */
+    public Builder classLoader(ClassLoader classLoader) {
+      this.classLoader = classLoader;
+      return this;
+    }
+
+    /**
+     * @param dir a directory of plugin jars (or of sub-directories of jars) to load as well
+     * @return this builder
+     */
+    public Builder addPluginDirectory(Path dir) {
+      this.pluginDirs.add(Objects.requireNonNull(dir, "dir is null"));
+      return this;
+    }
+
+    /**
+     * @param registry use these plugins instead of loading any (for tests and embedding)
+     * @return this builder
+     */
+    public Builder pluginRegistry(PluginRegistry registry) {
+      this.registry = registry;
+      return this;
+    }
+
+    /**
+     * @param clock the clock for image records
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock is null");
+      return this;
+    }
+
+    /**
+     * Loads the plugins and builds.
+     *
+     * @return the library instance
+     * @throws PluginLoadException when plugins cannot be loaded or conflict
+     */
+    public ComputeImage build() throws PluginLoadException {
+      PluginRegistry reg = registry;
+      if (reg == null) {
+        ClassLoader cl = classLoader;
+        if (cl == null) {
+          cl = Thread.currentThread().getContextClassLoader();
+        }
+        if (cl == null) {
+          cl = ComputeImage.class.getClassLoader();
+        }
+        reg = PluginRegistry.load(cl, pluginDirs, host != null ? host : HostDetector.detect());
+      }
+      return new ComputeImage(this, reg);
+    }
+  }
+
+  /** @return the catalogs index (for callers that list distros and versions) */
+  public DistroCatalogs catalogs() {
+    return plugins.catalogs();
+  }
+}

@@ -1,0 +1,2 @@
+/** Formatting of values for people (byte counts). */
+package io.carbon.computeimage.domain.format;

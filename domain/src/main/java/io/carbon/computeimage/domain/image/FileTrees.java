@@ -1,0 +1,79 @@
+package io.carbon.computeimage.domain.image;
+
+import io.carbon.computeimage.ports.error.LocalStorageException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.DosFileAttributeView;
+
+/**
+ * Deletes directory trees without following symbolic links, clearing the DOS read-only attribute
+ * where a file system has one (Windows).
+ *
+ * @since 0.1
+ */
+public final class FileTrees {
+  private FileTrees() {}
+
+  /**
+   * Deletes a directory tree; a missing path is not an error.
+   *
+   * @param path the file or directory
+   * @throws LocalStorageException naming the path that could not be deleted
+   */
+  public static void deleteRecursively(Path path) throws LocalStorageException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          path,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+              delete(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+              if (exc instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+              }
+              throw exc;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+              if (exc != null) {
+                throw exc;
+              }
+              delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot delete " + path + ": " + e, e);
+    }
+  }
+
+  private static void delete(Path p) throws IOException {
+    try {
+      Files.deleteIfExists(p);
+    } catch (AccessDeniedException e) {
+      DosFileAttributeView dos =
+          Files.getFileAttributeView(p, DosFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+      if (dos == null) {
+        throw e;
+      }
+      dos.setReadOnly(false);
+      Files.deleteIfExists(p);
+    }
+  }
+}

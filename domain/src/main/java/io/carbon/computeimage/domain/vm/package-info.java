@@ -1,0 +1,2 @@
+/** VM image references, their storage layout and the VM pull pipeline. */
+package io.carbon.computeimage.domain.vm;

@@ -16,11 +16,11 @@ import java.util.List;
  *   upper/  work/         empty overlayfs upper and work directories
  *   manifest.json         the platform manifest as served
  *   config.json           the image config as served
- *   image.properties      the record, written last: present = pulled and complete
+ *   image-record.properties  the record, written last: present = pulled and complete
  * &lt;root&gt;/cache/sha256-&lt;hex&gt;.tar.gz   layer blobs by digest (.tar.zst, .tar for other compressions)
  * </pre>
  *
- * On Windows hosts {@code :} in a registry name (a port) becomes {@code _}.
+ * On Windows hosts characters Windows forbids in names ({@code :} of a port) become {@code _}.
  *
  * @param root the root directory
  * @param os the host OS family (decides name escaping)
@@ -30,8 +30,11 @@ public record ContainerLayout(Path root, OsFamily os) {
   /** Name of the directory holding the unpacked layers. */
   public static final String LAYERS = "layers";
 
-  /** Name of the image record, written last. */
-  public static final String RECORD = "image.properties";
+  /** Name of the image record, written last (the shared VM/container record format). */
+  public static final String RECORD = io.carbon.computeimage.domain.image.ImageRecordStore.FILE_NAME;
+
+  /** Name of the lock file inside the image directory. */
+  public static final String LOCK = ".pull.lock";
 
   /** Name of the stored manifest. */
   public static final String MANIFEST = "manifest.json";
@@ -62,7 +65,7 @@ public record ContainerLayout(Path root, OsFamily os) {
 
   /** @return the shared blob cache directory */
   public Path cacheDir() {
-    return root.resolve("cache");
+    return root.resolve(io.carbon.computeimage.domain.vm.VmLayout.CACHE_DIR);
   }
 
   /**
@@ -121,6 +124,13 @@ public record ContainerLayout(Path root, OsFamily os) {
   }
 
   private String registryDirName(String registry) {
-    return os == OsFamily.WINDOWS ? registry.replace(':', '_') : registry;
+    if (os != OsFamily.WINDOWS) {
+      return registry;
+    }
+    StringBuilder sb = new StringBuilder(registry.length());
+    for (char c : registry.toCharArray()) {
+      sb.append("<>:\"/\\|?*".indexOf(c) >= 0 || c < 32 ? '_' : c);
+    }
+    return sb.toString();
   }
 }

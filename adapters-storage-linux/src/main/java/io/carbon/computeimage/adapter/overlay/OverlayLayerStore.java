@@ -1,0 +1,171 @@
+package io.carbon.computeimage.adapter.overlay;
+
+import io.carbon.computeimage.adapter.overlay.linux.PosixFs;
+import io.carbon.computeimage.adapter.overlay.unpack.LayerUnpack;
+import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.LocalStorageException;
+import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
+import io.carbon.computeimage.ports.model.HostInfo;
+import io.carbon.computeimage.ports.model.OsFamily;
+import io.carbon.computeimage.ports.progress.Cancellation;
+import io.carbon.computeimage.ports.progress.ProgressListener;
+import io.carbon.computeimage.ports.store.LayerCompression;
+import io.carbon.computeimage.ports.store.LayerStore;
+import io.carbon.computeimage.ports.store.LayerUnpackResult;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Unpacks container layers into overlayfs lower directories ({@code layers/NN}) with
+ * overlayfs-native whiteouts: a 0/0 character device for a deleted path and {@code
+ * trusted.overlay.opaque=y} on an opaque directory. Needs root (the {@code trusted.*} namespace and
+ * whiteout devices); rootless use is refused with a clear error.
+ *
+ * <p>Thread-safe: it holds no state; layers of different images, or of the same image once their
+ * lower layers are in place, may unpack in parallel.
+ */
+public final class OverlayLayerStore implements LayerStore {
+  /** The store's name. */
+  public static final String NAME = "overlayfs";
+
+  /** Creates the store; loads no native code. */
+  public OverlayLayerStore() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public int priority() {
+    return 10;
+  }
+
+  @Override
+  public boolean isSupported(HostInfo host) {
+    return host.os() == OsFamily.LINUX;
+  }
+
+  @Override
+  public LayerUnpackResult unpack(
+      Path blob,
+      LayerCompression compression,
+      Path layerDir,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    return unpack(blob, compression, layerDir, List.of(), listener, cancellation);
+  }
+
+  @Override
+  public LayerUnpackResult unpack(
+      Path blob,
+      LayerCompression compression,
+      Path layerDir,
+      List<Path> lowerLayerDirs,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    Objects.requireNonNull(blob, "blob is null");
+    Objects.requireNonNull(compression, "compression is null");
+    Objects.requireNonNull(layerDir, "layerDir is null");
+    requireRoot(layerDir);
+    Path dir = layerDir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new LocalStorageException("layer directory " + layerDir
+          + " does not exist or is not a directory (symlinks are not accepted)");
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      if (s.findAny().isPresent()) {
+        throw new LocalStorageException("layer directory " + layerDir + " is not empty");
+      }
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot read layer directory " + layerDir + ": " + e, e);
+    }
+    List<Path> lowers = lowerLayerDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    for (Path l : lowers) {
+      if (!Files.isDirectory(l, LinkOption.NOFOLLOW_LINKS) || l.equals(dir)) {
+        throw new LocalStorageException("lower layer directory " + l + " of " + layerDir
+            + " is not a directory");
+      }
+    }
+    return LayerUnpack.run(blob, compression, dir, lowers,
+        listener == null ? ProgressListener.NONE : listener,
+        cancellation == null ? Cancellation.NONE : cancellation);
+  }
+
+  @Override
+  public void prepareWritable(Path imageDir) throws ComputeImageException {
+    try {
+      for (String name : List.of("upper", "work")) {
+        Path p = imageDir.resolve(name);
+        if (Files.isSymbolicLink(p)) {
+          throw new LocalStorageException(p + " is a symlink; refusing to use it as overlayfs " + name);
+        }
+        Files.createDirectories(p);
+      }
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot create upper/ and work/ in " + imageDir + ": " + e, e);
+    }
+  }
+
+  @Override
+  public void remove(Path imageDir) throws ComputeImageException {
+    if (!Files.exists(imageDir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Object rootDev = Files.getAttribute(imageDir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+      Files.walkFileTree(imageDir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+          Object dev = Files.getAttribute(d, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+          if (!dev.equals(rootDev)) {
+            throw new IOException(d + " is a mount point; unmount it before removing the image");
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+          Files.delete(f); // symlinks, whiteout devices and fifos are unlinked, never followed
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+          if (exc != null) {
+            throw exc;
+          }
+          Files.delete(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot remove image directory " + imageDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireRoot(Path layerDir) throws UnsupportedFeatureException {
+    int euid;
+    try {
+      euid = PosixFs.geteuid();
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      throw new UnsupportedFeatureException("overlayfs layer store: libc is not available: " + e, e);
+    }
+    if (euid != 0) {
+      throw new UnsupportedFeatureException("unpacking into " + layerDir
+          + " needs root: overlayfs whiteouts are 0/0 character devices and opaque directories"
+          + " use trusted.overlay.* xattrs; rootless (user.overlay.*, userxattr) is not supported,"
+          + " run as root");
+    }
+  }
+}

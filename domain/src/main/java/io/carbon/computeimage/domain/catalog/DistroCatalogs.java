@@ -88,6 +88,11 @@ public final class DistroCatalogs {
     if (c.isPresent()) {
       return c.get();
     }
+    if (catalogs.isEmpty()) {
+      throw new NotFoundException(
+          "unknown distro '" + name + "': no distro catalog plugin is loaded (is adapters-distro on"
+              + " the class path?)");
+    }
     throw new NotFoundException(
         "unknown distro '" + name + "': known distros are " + String.join(", ", names()));
   }

@@ -1,0 +1,11 @@
+package io.carbon.computeimage.adapter.distro.catalog;
+
+import io.carbon.computeimage.ports.distro.DistroCatalog;
+import io.carbon.computeimage.testkit.distro.DistroCatalogContractTest;
+
+final class RockyCatalogContractTest extends DistroCatalogContractTest {
+  @Override
+  protected DistroCatalog catalog() {
+    return new RockyCatalog();
+  }
+}

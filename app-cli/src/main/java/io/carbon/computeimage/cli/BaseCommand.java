@@ -1,0 +1,59 @@
+package io.carbon.computeimage.cli;
+
+import io.carbon.computeimage.application.ComputeImage;
+import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.progress.ProgressListener;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Shared plumbing of the leaf commands: common options, output and the library instance. */
+abstract class BaseCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin CommonOptions common;
+  CliEnvironment env;
+
+  PrintWriter out() {
+    return env.out();
+  }
+
+  PrintWriter err() {
+    return env.err();
+  }
+
+  /** @return a listener rendering progress on stderr, or nothing when quiet */
+  ProgressListener listener() {
+    return common.quiet
+        ? ProgressListener.NONE
+        : new ProgressRenderer(env.err(), env.terminal(), env.columns(), env.nanoTime());
+  }
+
+  Path root(Path dirOption) {
+    return dirOption != null ? dirOption : env.defaultRoot();
+  }
+
+  ComputeImage open(Path dirOption, ProgressListener listener) throws ComputeImageException {
+    return env.factory().create(root(dirOption), listener, common.pluginDirs);
+  }
+
+  @Override
+  public final Integer call() throws Exception {
+    try {
+      return run();
+    } finally {
+      out().flush();
+      err().flush();
+    }
+  }
+
+  /**
+   * Runs the command.
+   *
+   * @return the exit code
+   * @throws Exception any failure, mapped to an exit code by the CLI
+   */
+  abstract int run() throws Exception;
+}

@@ -1,0 +1,126 @@
+package io.carbon.computeimage.cli;
+
+import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.ErrorKind;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IFactory;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The root command {@code image-cli}. The list of subcommands below is the one place where
+ * commands are registered ({@code pull} and {@code info} group one subcommand per image kind).
+ */
+@Command(
+    name = "image-cli",
+    mixinStandardHelpOptions = true,
+    version = "image-cli 0.1.0",
+    synopsisSubcommandLabel = "COMMAND",
+    description = "Pull, convert and manage VM and container images.",
+    subcommands = {
+      PullCommand.class,
+      InfoCommand.class,
+      LsCommand.class,
+      RmCommand.class,
+      RmAllCommand.class,
+      ConvertCommand.class,
+      DistrosCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:unexpected error (a bug: run again with --stacktrace and report it)",
+      "2:invalid input: bad arguments, image reference, architecture or registry",
+      "3:not found: unknown distro, version or architecture; missing file; HTTP 404",
+      "4:network failure after retries",
+      "5:integrity: checksum mismatch",
+      "6:malformed image",
+      "7:unsupported feature or no plugin for it",
+      "8:unauthorized",
+      "9:image not pulled",
+      "10:local storage failure",
+      "11:unsafe content refused",
+      "130:cancelled or interrupted"
+    })
+public class ImageCli extends ParentCommand {
+  /**
+   * Runs the CLI.
+   *
+   * @param args the arguments
+   * @param env the environment
+   * @return the exit code
+   */
+  public static int execute(String[] args, CliEnvironment env) {
+    return commandLine(env).execute(args);
+  }
+
+  /**
+   * Builds the configured picocli command line.
+   *
+   * @param env the environment injected into every command
+   * @return the command line
+   */
+  public static CommandLine commandLine(CliEnvironment env) {
+    IFactory defaults = CommandLine.defaultFactory();
+    IFactory factory =
+        new IFactory() {
+          @Override
+          public <K> K create(Class<K> cls) throws Exception {
+            K o = defaults.create(cls);
+            if (o instanceof BaseCommand b) {
+              b.env = env;
+            }
+            return o;
+          }
+        };
+    CommandLine cl = new CommandLine(new ImageCli(), factory);
+    cl.setOut(env.out());
+    cl.setErr(env.err());
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          err.println("image-cli: " + ex.getMessage());
+          CommandSpec spec = ex.getCommandLine().getCommandSpec();
+          err.println("Try '" + spec.qualifiedName() + " --help' for usage.");
+          err.flush();
+          return ErrorKind.INVALID_INPUT.exitCode();
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          PrintWriter err = cmd.getErr();
+          int code;
+          if (ex instanceof ComputeImageException cie) {
+            err.println("image-cli: " + cie.getMessage());
+            code = cie.kind().exitCode();
+          } else if (ex instanceof CommandLine.ParameterException pe) {
+            err.println("image-cli: " + pe.getMessage());
+            err.println("Try '" + pe.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            code = ErrorKind.INVALID_INPUT.exitCode();
+          } else {
+            err.println("image-cli: unexpected error: " + ex);
+            code = 1;
+          }
+          if (stacktrace(parseResult)) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return code;
+        });
+    return cl;
+  }
+
+  private static boolean stacktrace(ParseResult pr) {
+    ParseResult p = pr;
+    while (p != null) {
+      Object user = p.commandSpec().userObject();
+      if (user instanceof BaseCommand b && b.common != null && b.common.stacktrace) {
+        return true;
+      }
+      p = p.subcommand();
+    }
+    return false;
+  }
+}

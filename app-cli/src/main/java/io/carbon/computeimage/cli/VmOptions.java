@@ -1,0 +1,41 @@
+package io.carbon.computeimage.cli;
+
+import io.carbon.computeimage.domain.vm.VmRef;
+import io.carbon.computeimage.ports.error.InvalidReferenceException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The arguments naming a VM image: {@code <image> --arch A [--registry R] [--dir D]}. */
+public final class VmOptions {
+  @Parameters(index = "0", paramLabel = "<image>", description = "name:version, e.g. ubuntu:24.04, debian:bookworm")
+  String image;
+
+  @Option(
+      names = "--arch",
+      required = true,
+      paramLabel = "<arch>",
+      description = "Architecture: amd64 or arm64.")
+  String arch;
+
+  @Option(
+      names = "--registry",
+      paramLabel = "<host|url>",
+      description =
+          "Mirror to use instead of the distro's: a host (https) or a base URL such as"
+              + " http://127.0.0.1:8080 (replaces every URL base of the distro).")
+  String registry;
+
+  @Option(names = "--dir", paramLabel = "<path>", description = "Root directory (default: platform default).")
+  Path dir;
+
+  VmRef toRef(boolean extractKernel) throws InvalidReferenceException {
+    return VmRef.builder()
+        .image(image)
+        .arch(arch)
+        .registry(registry)
+        .dir(dir)
+        .extractKernel(extractKernel)
+        .build();
+  }
+}

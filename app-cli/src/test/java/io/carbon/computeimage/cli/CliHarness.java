@@ -1,0 +1,44 @@
+package io.carbon.computeimage.cli;
+
+import io.carbon.computeimage.application.ComputeImage;
+import io.carbon.computeimage.application.PluginRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Runs image-cli in-process and captures stdout, stderr and the exit code. */
+final class CliHarness {
+  record Result(int code, String out, String err) {}
+
+  private final Path defaultRoot;
+  private final ComputeImageFactory factory;
+  private final AtomicLong clock = new AtomicLong();
+
+  CliHarness(Path defaultRoot, ComputeImageFactory factory) {
+    this.defaultRoot = defaultRoot;
+    this.factory = factory;
+  }
+
+  static CliHarness withRegistry(Path defaultRoot, PluginRegistry registry) {
+    return new CliHarness(
+        defaultRoot,
+        (root, listener, dirs) ->
+            ComputeImage.builder().rootDir(root).progressListener(listener).pluginRegistry(registry).build());
+  }
+
+  static CliHarness withClassPathPlugins(Path defaultRoot) {
+    return new CliHarness(defaultRoot, ComputeImageFactory.standard(null));
+  }
+
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CliEnvironment env =
+        new CliEnvironment(
+            new PrintWriter(out, true), new PrintWriter(err, true), false, 80, defaultRoot,
+            () -> clock.addAndGet(50_000_000L), factory);
+    int code = ImageCli.execute(args, env);
+    return new Result(code, out.toString(), err.toString());
+  }
+}

@@ -1,0 +1,173 @@
+package io.carbon.computeimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carbon.computeimage.application.PluginRegistry;
+import io.carbon.computeimage.domain.image.ImageRecordStore;
+import io.carbon.computeimage.ports.model.Arch;
+import io.carbon.computeimage.ports.model.HostInfo;
+import io.carbon.computeimage.ports.model.OsFamily;
+import io.carbon.computeimage.testkit.app.FakeDiskConverter;
+import io.carbon.computeimage.testkit.app.FakeDistroCatalog;
+import io.carbon.computeimage.testkit.app.FakeDownloader;
+import io.carbon.computeimage.testkit.app.FakeKernelExtractor;
+import io.carbon.computeimage.testkit.app.FakePlugin;
+import io.carbon.computeimage.testkit.app.Hashes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** image-cli in-process with fakes behind the ports: arguments, outputs and exit codes. */
+final class ImageCliTest {
+  private static final byte[] DISK = "fake qcow2 bytes".getBytes(StandardCharsets.UTF_8);
+  @TempDir Path root;
+  private CliHarness cli;
+  private FakeDownloader downloader;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    FakeDistroCatalog debian =
+        new FakeDistroCatalog("debian", "cloud.debian.org")
+            .withRelease("12", Set.of(Arch.AMD64, Arch.ARM64), "bookworm")
+            .withRelease("13", Set.of(Arch.AMD64), "trixie");
+    downloader = new FakeDownloader();
+    var uri = debian.diskUri(debian.defaultBase(), "12", Arch.AMD64);
+    downloader.serve(uri.toString(), DISK);
+    debian.publish(uri, Hashes.sha256(DISK));
+    PluginRegistry reg =
+        PluginRegistry.of(
+            List.of(new FakePlugin("fakes").with(debian).with(downloader).with(new FakeDiskConverter()).with(new FakeKernelExtractor())),
+            new HostInfo(OsFamily.LINUX, Arch.AMD64, false));
+    cli = CliHarness.withRegistry(root, reg);
+  }
+
+  @Test
+  void noArguments_usageError2() {
+    CliHarness.Result r = cli.run();
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("missing subcommand");
+  }
+
+  @Test
+  void help_listsCommandsAndExitCodes() {
+    CliHarness.Result r = cli.run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("pull", "info", "ls", "rm-all", "convert", "Exit codes:", "130");
+  }
+
+  @Test
+  void pullVm_missingArch_usage2() {
+    CliHarness.Result r = cli.run("pull", "vm", "debian:12");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--arch").contains("image-cli pull vm --help");
+  }
+
+  @Test
+  void pullVm_badArch_invalidInput2NamingIt() {
+    CliHarness.Result r = cli.run("pull", "vm", "debian:12", "--arch", "sparc");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("sparc").contains("amd64, arm64");
+    assertThat(r.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void pullVm_badImage_invalidInput2() {
+    CliHarness.Result r = cli.run("pull", "vm", "debian", "--arch", "amd64");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("'debian'").contains("name:version");
+  }
+
+  @Test
+  void pullVm_unknownOption_usage2() {
+    assertThat(cli.run("pull", "vm", "debian:12", "--arch", "amd64", "--bogus").code()).isEqualTo(2);
+  }
+
+  @Test
+  void pullVm_unknownDistroVersionArch_notFound3ListingValid() {
+    CliHarness.Result d = cli.run("pull", "vm", "gentoo:1", "--arch", "amd64");
+    assertThat(d.code()).isEqualTo(3);
+    assertThat(d.err()).contains("gentoo").contains("debian");
+    CliHarness.Result v = cli.run("pull", "vm", "debian:11", "--arch", "amd64");
+    assertThat(v.code()).isEqualTo(3);
+    assertThat(v.err()).contains("'11'").contains("12, 13");
+    CliHarness.Result a = cli.run("pull", "vm", "debian:13", "--arch", "arm64");
+    assertThat(a.code()).isEqualTo(3);
+    assertThat(a.err()).contains("arm64").contains("amd64");
+  }
+
+  @Test
+  void pullVm_then_info_ls_rm_roundTrip() throws Exception {
+    CliHarness.Result pull = cli.run("pull", "vm", "debian:bookworm", "--arch", "amd64", "--extract-kernel");
+    assertThat(pull.code()).as(pull.err()).isZero();
+    Path disk = root.resolve("cloud.debian.org/debian/12/amd64/disk.img");
+    assertThat(pull.out()).contains("disk:    " + disk).contains("kernel:  ");
+    assertThat(disk).hasBinaryContent(DISK);
+    assertThat(pull.err()).contains("resolving debian:bookworm").contains("download ");
+
+    CliHarness.Result info = cli.run("info", "vm", "debian:12", "--arch", "amd64", "--json");
+    assertThat(info.code()).isZero();
+    assertThat(info.out()).contains("\"status\": \"ready\"").contains("\"disk\": \"" + disk + "\"").contains("\"sourceDigest\": \"sha256:");
+
+    CliHarness.Result ls = cli.run("ls");
+    assertThat(ls.code()).isZero();
+    assertThat(ls.out()).contains("IMAGE").contains("debian:12").contains("amd64").contains("ready");
+    assertThat(ls.out()).doesNotContain("cache");
+    CliHarness.Result lsJson = cli.run("ls", "--json", "--dir", root.toString());
+    assertThat(lsJson.out()).contains("\"reference\": \"debian:12\"").contains("\"status\": \"ready\"");
+
+    CliHarness.Result rm = cli.run("rm", "debian:bookworm");
+    assertThat(rm.code()).isZero();
+    assertThat(rm.out()).contains("removed " + disk.getParent());
+    assertThat(disk).doesNotExist();
+    assertThat(root.resolve("cache/debian-12-amd64.qcow2")).exists();
+    assertThat(cli.run("rm", "debian:12").code()).isEqualTo(9);
+    assertThat(cli.run("info", "vm", "debian:12", "--arch", "amd64").code()).isEqualTo(9);
+
+    assertThat(cli.run("pull", "vm", "debian:12", "--arch", "amd64", "-q").out().trim()).isEqualTo(disk.toString());
+    assertThat(downloader.fetched()).hasSize(1);
+    CliHarness.Result all = cli.run("rm-all");
+    assertThat(all.code()).isZero();
+    assertThat(root).doesNotExist();
+  }
+
+  @Test
+  void ls_incompletePull_shownAsIncomplete() throws Exception {
+    Path dir = Files.createDirectories(root.resolve("cloud.debian.org/debian/12/amd64"));
+    Files.write(dir.resolve("disk.img"), new byte[3000]);
+    CliHarness.Result ls = cli.run("ls");
+    assertThat(ls.out()).contains("debian:12").contains("incomplete").contains("3.0 kB");
+    assertThat(dir.resolve(ImageRecordStore.FILE_NAME)).doesNotExist();
+  }
+
+  @Test
+  void convert_missingInput_notFound3NamingFile() {
+    CliHarness.Result r = cli.run("convert", root.resolve("in.qcow2").toString(), root.resolve("out.vhd").toString());
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err()).contains("in.qcow2");
+  }
+
+  @Test
+  void convert_badFormat_usage2() {
+    assertThat(cli.run("convert", "a", "b", "--format", "vmdk").code()).isEqualTo(2);
+  }
+
+  @Test
+  void stacktrace_printsTrace() {
+    CliHarness.Result r = cli.run("pull", "vm", "gentoo:1", "--arch", "amd64", "--stacktrace");
+    assertThat(r.err()).contains("NotFoundException").contains("\tat ");
+    assertThat(cli.run("pull", "vm", "gentoo:1", "--arch", "amd64").err()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void pluginDir_missing_invalidInput2() {
+    CliHarness c = CliHarness.withClassPathPlugins(root);
+    CliHarness.Result r = c.run("ls", "--plugin-dir", root.resolve("nope").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("nope");
+  }
+}

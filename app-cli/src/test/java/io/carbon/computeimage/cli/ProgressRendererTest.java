@@ -1,0 +1,55 @@
+package io.carbon.computeimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+final class ProgressRendererTest {
+  private final AtomicLong now = new AtomicLong();
+  private final StringWriter sink = new StringWriter();
+
+  @Test
+  void plain_linesAtStartDecilesAndEnd() {
+    ProgressRenderer r = new ProgressRenderer(new PrintWriter(sink), false, 80, now::get);
+    r.started("t", "download x.qcow2", 10_000_000);
+    for (int i = 1; i <= 100; i++) {
+      now.addAndGet(10_000_000L); // 10 ms per 100 kB = 10 MB/s
+      r.progressed("t", i * 100_000L);
+    }
+    r.finished("t");
+    String[] lines = sink.toString().split("\n");
+    assertThat(lines[0]).isEqualTo("download x.qcow2 (10.0 MB)");
+    assertThat(lines).hasSize(1 + 9 + 1);
+    assertThat(lines[5]).contains("50%").contains("5.0 MB / 10.0 MB").contains("MB/s").contains("ETA");
+    assertThat(lines[10]).startsWith("download x.qcow2: done, 10.0 MB in 1s");
+    assertThat(sink.toString()).doesNotContain("\r");
+  }
+
+  @Test
+  void terminal_redrawsWithCarriageReturnThrottled() {
+    ProgressRenderer r = new ProgressRenderer(new PrintWriter(sink), true, 100, now::get);
+    r.started("t", "download y.qcow2", 1_000_000_000L);
+    r.progressed("t", 1); // base
+    for (int i = 1; i <= 50; i++) {
+      now.addAndGet(20_000_000L); // 20 ms steps: a redraw every 5th step
+      r.progressed("t", i * 10_000_000L);
+    }
+    r.note("retrying after a reset");
+    r.finished("t");
+    String s = sink.toString();
+    long redraws = s.chars().filter(c -> c == '\r').count();
+    assertThat(redraws).isBetween(10L, 16L);
+    assertThat(s).contains("[").contains("ETA").contains("MB/s").contains("retrying after a reset\n");
+    assertThat(s).endsWith("download y.qcow2: done, 500.0 MB in 1s (500.0 MB/s)\n");
+  }
+
+  @Test
+  void duration_formats() {
+    assertThat(ProgressRenderer.duration(5)).isEqualTo("5s");
+    assertThat(ProgressRenderer.duration(125)).isEqualTo("2:05");
+    assertThat(ProgressRenderer.duration(3725)).isEqualTo("1:02:05");
+  }
+}

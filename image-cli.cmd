@@ -1,0 +1,16 @@
+@echo off
+rem image-cli launcher for Windows: builds the CLI on first use, then runs it.
+rem Needs Java 17+ and Maven. Set IMAGE_CLI_REBUILD=1 to rebuild after changing sources.
+setlocal
+set "HERE=%~dp0"
+set "JAR=%HERE%app-cli\target\image-cli.jar"
+if not exist "%JAR%" set IMAGE_CLI_REBUILD=1
+if defined IMAGE_CLI_REBUILD (
+  echo image-cli: building ^(first use or rebuild requested^)... 1>&2
+  pushd "%HERE%"
+  call mvn -q -B -DskipTests package -pl app-cli -am 1>&2
+  if errorlevel 1 ( popd & exit /b 1 )
+  popd
+)
+java %JAVA_OPTS% -jar "%JAR%" %*
+exit /b %ERRORLEVEL%

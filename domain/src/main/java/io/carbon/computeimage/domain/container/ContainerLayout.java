@@ -20,7 +20,10 @@ import java.util.List;
  * &lt;root&gt;/cache/sha256-&lt;hex&gt;.tar.gz   layer blobs by digest (.tar.zst, .tar for other compressions)
  * </pre>
  *
- * On Windows hosts characters Windows forbids in names ({@code :} of a port) become {@code _}.
+ * The {@code :} of a registry port becomes {@code _} ({@code 127.0.0.1_5000}): {@code :} separates
+ * overlayfs {@code lowerdir} entries (and Windows forbids it); a host name never contains {@code _},
+ * so no two registries share a directory. On Windows other characters Windows forbids become
+ * {@code _} too.
  *
  * @param root the root directory
  * @param os the host OS family (decides name escaping)
@@ -124,12 +127,11 @@ public record ContainerLayout(Path root, OsFamily os) {
   }
 
   private String registryDirName(String registry) {
-    if (os != OsFamily.WINDOWS) {
-      return registry;
-    }
+    // ':' (a port) would split an overlayfs lowerdir list and is not allowed on Windows
     StringBuilder sb = new StringBuilder(registry.length());
     for (char c : registry.toCharArray()) {
-      sb.append("<>:\"/\\|?*".indexOf(c) >= 0 || c < 32 ? '_' : c);
+      boolean bad = c == ':' || (os == OsFamily.WINDOWS && ("<>\"/\\|?*".indexOf(c) >= 0 || c < 32));
+      sb.append(bad ? '_' : c);
     }
     return sb.toString();
   }

@@ -28,17 +28,29 @@ public record ContainerPaths(Path dir, List<Path> layers, Path upper, Path work,
   }
 
   /**
-   * Returns the overlayfs {@code lowerdir} option value: the layers top first, joined by {@code :}.
+   * Returns the overlayfs {@code lowerdir} option value: the layers top first, joined by {@code :},
+   * with {@code \\}, {@code :} and {@code ,} in paths escaped by a backslash as overlayfs expects.
    *
    * @return for example {@code /r/layers/01:/r/layers/00}
    */
   public String lowerDirOption() {
     StringBuilder sb = new StringBuilder();
     for (int i = layers.size() - 1; i >= 0; i--) {
-      sb.append(layers.get(i));
+      sb.append(escape(layers.get(i).toString()));
       if (i > 0) {
         sb.append(':');
       }
+    }
+    return sb.toString();
+  }
+
+  private static String escape(String path) {
+    StringBuilder sb = new StringBuilder(path.length());
+    for (char c : path.toCharArray()) {
+      if (c == '\\' || c == ':' || c == ',') {
+        sb.append('\\');
+      }
+      sb.append(c);
     }
     return sb.toString();
   }

@@ -23,7 +23,7 @@ final class ContainerLayoutTest {
     String hex = "0f".repeat(32);
     ContainerLayout l = new ContainerLayout(root, OsFamily.LINUX);
     assertThat(l.imageDir(ImageReference.parse("127.0.0.1:5000/a/b:1@sha256:" + hex)))
-        .isEqualTo(Path.of("/r/127.0.0.1:5000/a/b/sha256-" + hex));
+        .isEqualTo(Path.of("/r/127.0.0.1_5000/a/b/sha256-" + hex));
   }
 
   @Test
@@ -32,6 +32,13 @@ final class ContainerLayoutTest {
     assertThat(l.imageDir(ImageReference.parse("localhost:5000/app:v1")).toString())
         .doesNotContain(":5000")
         .contains("localhost_5000");
+  }
+
+  @Test
+  void lowerDirOption_pathWithColonAndComma_escaped() {
+    ContainerLayout l = new ContainerLayout(Path.of("/r:x,y"), OsFamily.LINUX);
+    ContainerPaths p = l.paths(Path.of("/r:x,y/i"), 2);
+    assertThat(p.lowerDirOption()).isEqualTo("/r\\:x\\,y/i/layers/01:/r\\:x\\,y/i/layers/00");
   }
 
   @Test

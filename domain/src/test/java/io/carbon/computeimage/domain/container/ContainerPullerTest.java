@@ -102,7 +102,7 @@ final class ContainerPullerTest {
 
     PulledImage img = pull("127.0.0.1:5000/team/app:v1");
 
-    Path dir = root.resolve("127.0.0.1:5000/team/app/v1");
+    Path dir = root.resolve("127.0.0.1_5000/team/app/v1");
     assertThat(img.dir()).isEqualTo(dir);
     ContainerPaths paths = ContainerImages.paths(img);
     assertThat(paths.layers()).containsExactly(dir.resolve("layers/00"), dir.resolve("layers/01"), dir.resolve("layers/02"));

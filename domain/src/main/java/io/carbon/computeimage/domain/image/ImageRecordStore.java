@@ -200,6 +200,21 @@ public final class ImageRecordStore {
               dir, ImageStatus.READY, r.kind(), r.reference(), r.platform(), r.registry(), sizeOf(dir), record));
       return;
     }
+    if (Files.isDirectory(dir.resolve("layers")) && Files.isRegularFile(dir.resolve("manifest.json"))) {
+      // an interrupted container pull: one incomplete image, not one per layer directory
+      Path rel = root.relativize(dir);
+      List<String> seg = new ArrayList<>();
+      rel.forEach(p -> seg.add(p.toString()));
+      String reference =
+          seg.size() < 3
+              ? String.join("/", seg)
+              : String.join("/", seg.subList(0, seg.size() - 1)) + ":" + seg.get(seg.size() - 1);
+      out.add(
+          new StoredImage(
+              dir, ImageStatus.INCOMPLETE, ImageRecord.KIND_CONTAINER, reference, "-",
+              seg.isEmpty() ? "-" : seg.get(0), sizeOf(dir), Optional.empty()));
+      return;
+    }
     boolean hasFiles = false;
     List<Path> subdirs = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {

@@ -1,0 +1,160 @@
+package io.carbon.computeimage.adapter.transfer;
+
+import io.carbon.computeimage.ports.error.CancelledException;
+import io.carbon.computeimage.ports.error.TransferException;
+import io.carbon.computeimage.ports.transfer.TransferSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends one request and follows redirects by hand (at most {@value #MAX_REDIRECTS}), sending
+ * credentials ({@code Authorization}, {@code Cookie}) only to the origin of the first URI. The JDK
+ * 17 client's own redirect handling would forward a caller-set {@code Authorization} header to any
+ * origin.
+ */
+final class HttpExchanger {
+  static final int MAX_REDIRECTS = 10;
+  private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie");
+  private static final Set<String> RESTRICTED =
+      Set.of("connection", "content-length", "expect", "host", "upgrade", "user-agent");
+
+  private final HttpClient client;
+  private final TransferSettings settings;
+
+  HttpExchanger(HttpClient client, TransferSettings settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  /** Builds the client every exchanger of these settings uses. */
+  static HttpClient newClient(TransferSettings settings) {
+    return HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(settings.connectTimeout())
+        .build();
+  }
+
+  /** A response whose body has not been read yet. */
+  static final class Exchange implements AutoCloseable {
+    private final HttpResponse<InputStream> response;
+    private final URI finalUri;
+
+    Exchange(HttpResponse<InputStream> response, URI finalUri) {
+      this.response = response;
+      this.finalUri = finalUri;
+    }
+
+    int status() {
+      return response.statusCode();
+    }
+
+    HttpResponse<InputStream> response() {
+      return response;
+    }
+
+    InputStream body() {
+      return response.body();
+    }
+
+    URI finalUri() {
+      return finalUri;
+    }
+
+    String header(String name) {
+      return response.headers().firstValue(name).orElse(null);
+    }
+
+    @Override
+    public void close() {
+      try {
+        response.body().close();
+      } catch (IOException ignored) {
+        // nothing left to release
+      }
+    }
+  }
+
+  /**
+   * Sends {@code method uri} and follows redirects.
+   *
+   * @param method GET or HEAD
+   * @param uri the first URI
+   * @param headers the caller's headers (credentials go to {@code uri}'s origin only)
+   * @param extra headers sent to every hop (Range, If-Range)
+   * @return the first non-redirect response, body unread
+   * @throws IOException on a connection failure or timeout waiting for the headers
+   * @throws TransferException on too many redirects or an unusable Location
+   * @throws CancelledException when the thread is interrupted
+   */
+  Exchange open(String method, URI uri, Map<String, String> headers, Map<String, String> extra)
+      throws IOException, TransferException, CancelledException {
+    URI current = uri;
+    for (int hop = 0; ; hop++) {
+      boolean sameOrigin = Origins.same(uri, current);
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(current)
+              .timeout(settings.stallTimeout())
+              .header("User-Agent", settings.userAgent());
+      if ("http".equalsIgnoreCase(current.getScheme())) {
+        b.version(HttpClient.Version.HTTP_1_1);
+      }
+      Map<String, String> all = new LinkedHashMap<>(headers);
+      all.putAll(extra);
+      for (Map.Entry<String, String> h : all.entrySet()) {
+        String name = h.getKey().toLowerCase(Locale.ROOT);
+        if (RESTRICTED.contains(name) || (!sameOrigin && CREDENTIALS.contains(name))) {
+          continue;
+        }
+        b.header(h.getKey(), h.getValue());
+      }
+      if ("HEAD".equals(method)) {
+        b.method("HEAD", HttpRequest.BodyPublishers.noBody());
+      } else {
+        b.GET();
+      }
+      HttpResponse<InputStream> response;
+      try {
+        response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancelledException(method + " " + uri + " interrupted", e);
+      }
+      Exchange exchange = new Exchange(response, current);
+      int status = response.statusCode();
+      String location = response.headers().firstValue("location").orElse(null);
+      if (!isRedirect(status) || location == null) {
+        return exchange;
+      }
+      exchange.close();
+      if (hop >= MAX_REDIRECTS) {
+        throw new TransferException(
+            method + " " + uri + ": more than " + MAX_REDIRECTS + " redirects (last to " + location + ")");
+      }
+      URI next;
+      try {
+        next = current.resolve(location.trim());
+      } catch (IllegalArgumentException e) {
+        throw new TransferException(
+            method + " " + uri + ": redirect to an invalid Location '" + location + "'", e);
+      }
+      if (next.getScheme() == null
+          || !(next.getScheme().equalsIgnoreCase("http") || next.getScheme().equalsIgnoreCase("https"))) {
+        throw new TransferException(
+            method + " " + uri + ": redirect to an unsupported URI '" + location + "'");
+      }
+      current = next;
+    }
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+}

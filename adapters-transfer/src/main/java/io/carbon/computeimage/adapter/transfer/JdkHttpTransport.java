@@ -1,0 +1,154 @@
+package io.carbon.computeimage.adapter.transfer;
+
+import io.carbon.computeimage.ports.error.CancelledException;
+import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.TransferException;
+import io.carbon.computeimage.ports.progress.Cancellation;
+import io.carbon.computeimage.ports.transfer.HttpRequest;
+import io.carbon.computeimage.ports.transfer.HttpResult;
+import io.carbon.computeimage.ports.transfer.HttpTransport;
+import io.carbon.computeimage.ports.transfer.TransferSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An {@link HttpTransport} on {@code java.net.http}: redirects followed by hand (at most 10,
+ * credentials kept for the first origin only), retries with exponential backoff and jitter on
+ * connection failures, stalled or cut bodies, 408, 429 and 5xx (honouring {@code Retry-After},
+ * capped by {@link TransferSettings#maxBackoff()}), a body size limit, and a stall timeout on the
+ * body. Thread-safe.
+ *
+ * @since 0.1
+ */
+public final class JdkHttpTransport implements HttpTransport {
+  private final TransferSettings settings;
+  private final HttpExchanger exchanger;
+  private final RetryPolicy retry;
+  private final Sleeper sleeper;
+
+  /**
+   * Creates a transport.
+   *
+   * @param settings timeouts, retries and user agent, must not be {@code null}
+   */
+  public JdkHttpTransport(TransferSettings settings) {
+    this(settings, Sleeper.REAL, Clock.systemUTC());
+  }
+
+  JdkHttpTransport(TransferSettings settings, Sleeper sleeper, Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.exchanger = new HttpExchanger(HttpExchanger.newClient(settings), settings);
+    this.retry = new RetryPolicy(settings, clock, () -> ThreadLocalRandom.current().nextDouble());
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper is null");
+  }
+
+  @Override
+  public HttpResult send(HttpRequest request) throws ComputeImageException {
+    Objects.requireNonNull(request, "request is null");
+    String method = request.method().toUpperCase(Locale.ROOT);
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      throw new IllegalArgumentException("only GET and HEAD are supported: " + request.method());
+    }
+    String what = method + " " + request.uri();
+    Schemes.requireHttp(request.uri());
+    for (int attempt = 1; ; attempt++) {
+      String failure;
+      Throwable cause = null;
+      Optional<String> retryAfter = Optional.empty();
+      try (HttpExchanger.Exchange ex =
+          exchanger.open(method, request.uri(), request.headers(), Map.of())) {
+        int status = ex.status();
+        if (!RetryPolicy.isRetryableStatus(status)) {
+          byte[] body =
+              method.equals("HEAD") ? new byte[0] : readAll(ex, request.maxBodyBytes(), what);
+          return new HttpResult(status, lowerCase(ex.response().headers().map()), body, ex.finalUri());
+        }
+        failure = "HTTP " + status + (ex.finalUri().equals(request.uri()) ? "" : " from " + ex.finalUri());
+        retryAfter = Optional.ofNullable(ex.header("retry-after"));
+      } catch (IOException e) {
+        failure = Failures.describe(e);
+        cause = e;
+      }
+      if (attempt >= retry.maxAttempts()) {
+        throw new TransferException(
+            what + " failed after " + attempt + " attempt" + (attempt == 1 ? "" : "s") + ": " + failure,
+            cause);
+      }
+      Duration delay = retry.delay(attempt, retryAfter);
+      try {
+        sleeper.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancelledException(what + " interrupted while waiting to retry", e);
+      }
+    }
+  }
+
+  private byte[] readAll(HttpExchanger.Exchange ex, long max, String what)
+      throws IOException, TransferException, CancelledException {
+    long announced = ex.response().headers().firstValueAsLong("content-length").orElse(-1);
+    if (announced > max) {
+      throw new TransferException(
+          what + ": response body of " + announced + " bytes exceeds the limit of " + max + " bytes");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(announced > 0 ? (int) announced : 8192);
+    InputStream in = ex.body();
+    byte[] buf = new byte[65536];
+    try (StallGuard guard = StallGuard.watch(in, settings.stallTimeout(), Cancellation.NONE)) {
+      while (true) {
+        int n;
+        try {
+          n = in.read(buf);
+        } catch (IOException e) {
+          throw guard.stalled() ? Failures.stalled(settings.stallTimeout(), e) : e;
+        }
+        if (guard.stalled()) {
+          throw Failures.stalled(settings.stallTimeout(), null);
+        }
+        if (n < 0) {
+          break;
+        }
+        guard.progressed();
+        if (out.size() + (long) n > max) {
+          throw new TransferException(
+              what + ": response body exceeds the limit of " + max + " bytes");
+        }
+        out.write(buf, 0, n);
+      }
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new CancelledException(what + " interrupted");
+    }
+    return out.toByteArray();
+  }
+
+  private static Map<String, List<String>> lowerCase(Map<String, List<String>> headers) {
+    Map<String, List<String>> out = new HashMap<>();
+    headers.forEach(
+        (k, v) ->
+            out.merge(
+                k.toLowerCase(Locale.ROOT),
+                List.copyOf(v),
+                (a, b) -> {
+                  List<String> m = new java.util.ArrayList<>(a);
+                  m.addAll(b);
+                  return List.copyOf(m);
+                }));
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "JdkHttpTransport[" + settings + "]";
+  }
+}

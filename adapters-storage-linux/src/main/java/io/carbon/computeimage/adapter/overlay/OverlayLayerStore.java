@@ -36,8 +36,21 @@ public final class OverlayLayerStore implements LayerStore {
   /** The store's name. */
   public static final String NAME = "overlayfs";
 
+  private final java.util.function.IntSupplier euid;
+
   /** Creates the store; loads no native code. */
-  public OverlayLayerStore() {}
+  public OverlayLayerStore() {
+    this(PosixFs::geteuid);
+  }
+
+  /**
+   * Creates the store with a given source of the effective user id (tests).
+   *
+   * @param euid returns the process's effective user id
+   */
+  OverlayLayerStore(java.util.function.IntSupplier euid) {
+    this.euid = euid;
+  }
 
   @Override
   public String name() {
@@ -154,14 +167,14 @@ public final class OverlayLayerStore implements LayerStore {
     }
   }
 
-  private static void requireRoot(Path layerDir) throws UnsupportedFeatureException {
-    int euid;
+  private void requireRoot(Path layerDir) throws UnsupportedFeatureException {
+    int id;
     try {
-      euid = PosixFs.geteuid();
+      id = euid.getAsInt();
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       throw new UnsupportedFeatureException("overlayfs layer store: libc is not available: " + e, e);
     }
-    if (euid != 0) {
+    if (id != 0) {
       throw new UnsupportedFeatureException("unpacking into " + layerDir
           + " needs root: overlayfs whiteouts are 0/0 character devices and opaque directories"
           + " use trusted.overlay.* xattrs; rootless (user.overlay.*, userxattr) is not supported,"

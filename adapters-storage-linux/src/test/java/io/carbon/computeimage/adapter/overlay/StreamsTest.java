@@ -10,6 +10,7 @@ import io.carbon.computeimage.ports.store.LayerCompression;
 import io.carbon.computeimage.ports.store.LayerUnpackResult;
 import io.carbon.computeimage.testkit.store.TarBuilder;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -188,5 +189,59 @@ class StreamsTest {
     assertThat(io.carbon.computeimage.adapter.overlay.linux.PosixFs.getXattr(
             d.resolve(longName), "security.capability"))
         .hasValueSatisfying(v -> assertThat(v).isEqualTo(MetadataTest.CAP_SETUID));
+  }
+
+  @Test
+  void unpack_ustarPrefixFieldFromGnuTar_joinsPrefixAndName() throws Exception {
+    Path src = Files.createDirectory(tmp.resolve("src"));
+    String dir = "p".repeat(90) + "/" + "q".repeat(40);
+    Files.createDirectories(src.resolve(dir));
+    Files.writeString(src.resolve(dir + "/file-with-a-name"), "prefixed");
+    byte[] tar = run(src, "tar", "--format=ustar", "-c", "-f", "-", dir + "/file-with-a-name");
+    Path d = newDir("u");
+
+    unpack(tar, LayerCompression.NONE, d);
+
+    assertThat(d.resolve(dir + "/file-with-a-name")).hasContent("prefixed");
+  }
+
+  @Test
+  void unpack_deviceMajorBeyond32BitsInBase256_isMalformed() throws Exception {
+    byte[] tar = new TarBuilder().charDevice("dev/huge", 1, 1).and().build();
+    // devmajor field (8 bytes at 329) in base-256: 0x80 marker, value 2^33
+    byte[] field = {(byte) 0x80, 0, 0, 2, 0, 0, 0, 0};
+    System.arraycopy(field, 0, tar, 329, 8);
+    long sum = 0;
+    for (int i = 0; i < 512; i++) {
+      sum += (i >= 148 && i < 156) ? ' ' : tar[i] & 0xff;
+    }
+    byte[] cs = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(cs, 0, tar, 148, 6);
+
+    assertThatThrownBy(() -> unpack(tar, LayerCompression.NONE, newDir("b")))
+        .isInstanceOf(MalformedImageException.class)
+        .hasMessageContaining("out of range");
+  }
+
+  @Test
+  void unpack_anyLayer_reportsStartProgressAndFinishForTheLayerDirectory() throws Exception {
+    byte[] gz = TarBuilder.gzip(new TarBuilder().file("big", new byte[3 << 20]).build());
+    Path f = Files.write(tmp.resolve("blob.gz"), gz);
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ProgressListener listener = new ProgressListener() {
+      @Override
+      public void started(String taskId, String description, long totalBytes) {
+        events.add("started " + taskId + " " + totalBytes);
+      }
+
+      @Override
+      public void finished(String taskId) {
+        events.add("finished " + taskId);
+      }
+    };
+
+    store.unpack(f, LayerCompression.GZIP, newDir("03"), listener, () -> false);
+
+    assertThat(events).containsExactly("started unpack 03 " + gz.length, "finished unpack 03");
   }
 }

@@ -296,4 +296,14 @@ class WhiteoutShapesTest {
     assertThat(l0.resolve("z")).hasContent("plain");
     assertThat(Files.getAttribute(l0.resolve("d"), "unix:mode")).isEqualTo(040750);
   }
+
+  @Test
+  void unpack_hardlinkReplacingAnExistingPathOfTheSameLayer_replacesIt() throws Exception {
+    LayerStack s = new LayerStack(tmp);
+    Path l0 = s.add(new TarBuilder().file("a", "target").file("b", "old").hardlink("b", "a")
+        .dir("d/").file("d/x", "1").hardlink("d", "a").build());
+
+    assertThat(Files.isSameFile(l0.resolve("b"), l0.resolve("a"))).isTrue();
+    assertThat(Files.isSameFile(l0.resolve("d"), l0.resolve("a"))).isTrue();
+  }
 }

@@ -61,22 +61,34 @@ public final class TreeSnapshot {
    * @param compareMtimes whether non-directory modification times must match
    * @param ignoredXattrPrefixes xattr name prefixes left out
    * @param ignoredPaths relative paths left out entirely ({@code ""} is the root)
+   * @param ignoredHardlinkPaths paths whose attributes are compared but whose hard link group
+   *     membership is not (for a documented policy such as copying up a lower layer's file)
    */
   public record Options(
       boolean compareDirMtimes,
       boolean compareMtimes,
       Set<String> ignoredXattrPrefixes,
-      Set<String> ignoredPaths) {
+      Set<String> ignoredPaths,
+      Set<String> ignoredHardlinkPaths) {
     /** @return the usual options: no directory mtimes, no root, no overlay/selinux xattrs */
     public static Options defaults() {
-      return new Options(false, true, Set.of("trusted.overlay.", "security.selinux"), Set.of(""));
+      return new Options(false, true, Set.of("trusted.overlay.", "security.selinux"), Set.of(""),
+          Set.of());
     }
 
     /** @param paths more paths to leave out @return a copy */
     public Options ignoring(String... paths) {
       Set<String> s = new TreeSet<>(ignoredPaths);
       s.addAll(List.of(paths));
-      return new Options(compareDirMtimes, compareMtimes, ignoredXattrPrefixes, s);
+      return new Options(compareDirMtimes, compareMtimes, ignoredXattrPrefixes, s,
+          ignoredHardlinkPaths);
+    }
+
+    /** @param paths paths left out of hard link group comparison @return a copy */
+    public Options ignoringHardlinksOf(String... paths) {
+      Set<String> s = new TreeSet<>(ignoredHardlinkPaths);
+      s.addAll(List.of(paths));
+      return new Options(compareDirMtimes, compareMtimes, ignoredXattrPrefixes, ignoredPaths, s);
     }
   }
 
@@ -210,6 +222,7 @@ public final class TreeSnapshot {
     for (Set<String> g : groups) {
       Set<String> f = new TreeSet<>(g);
       f.removeAll(o.ignoredPaths());
+      f.removeAll(o.ignoredHardlinkPaths());
       if (f.size() > 1) {
         out.add(f);
       }

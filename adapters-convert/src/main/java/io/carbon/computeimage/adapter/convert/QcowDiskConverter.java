@@ -4,7 +4,6 @@ import io.carbon.computeimage.adapter.convert.block.BlockDevice;
 import io.carbon.computeimage.adapter.convert.block.MalformedDiskIOException;
 import io.carbon.computeimage.adapter.convert.block.RawFileDevice;
 import io.carbon.computeimage.adapter.convert.block.SliceDevice;
-import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Exception;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Header;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Image;
 import io.carbon.computeimage.adapter.convert.raw.OutputFile;
@@ -155,9 +154,6 @@ public final class QcowDiskConverter implements DiskConverter {
       return new ConversionResult(destination, from, target, size, written);
     } catch (ComputeImageException e) {
       throw e;
-    } catch (Qcow2Exception e) {
-      throw e.unsupported() ? new UnsupportedFeatureException(e.getMessage(), e)
-          : new MalformedImageException(e.getMessage(), e);
     } catch (MalformedDiskIOException e) {
       throw new MalformedImageException("malformed image " + source + ": " + e.getMessage(), e);
     } catch (IOException e) {
@@ -173,7 +169,8 @@ public final class QcowDiskConverter implements DiskConverter {
     }
   }
 
-  private UnitSource open(Path source, DiskFormat format) throws IOException {
+  private UnitSource open(Path source, DiskFormat format)
+      throws IOException, ComputeImageException {
     switch (format) {
       case QCOW2:
         return new Qcow2Source(Qcow2Image.open(source), unitBytes);

@@ -44,8 +44,8 @@ interface UnitSource extends AutoCloseable {
      * Fills {@code buf[0, length)}.
      *
      * @param buf the buffer (at least the unit length; contents undefined on entry)
-     * @throws IOException when the source is malformed or unreadable
+     * @throws Exception when the source is malformed or unreadable
      */
-    void fill(byte[] buf) throws IOException;
+    void fill(byte[] buf) throws Exception;
   }
 }

@@ -1,8 +1,10 @@
 package io.carbon.computeimage.adapter.convert.block;
 
-import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Exception;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Header;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Image;
+import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.MalformedImageException;
+import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +13,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Opens a disk image file as a {@link BlockDevice}, detecting qcow2 by its magic; anything else
- * is read as raw.
+ * is read as raw. Malformed qcow2 structures give {@link MalformedDiskIOException}, refused
+ * features (backing file, encryption, external data file) {@link
+ * UnsupportedDiskFeatureIOException}; messages name the file and the field.
  *
  * <pre>{@code
  * try (BlockDevice disk = DiskImages.open(Path.of("debian-12.qcow2"))) {
@@ -29,7 +33,7 @@ public final class DiskImages {
    *
    * @param file the image
    * @return the device; close it when done
-   * @throws MalformedDiskIOException when a qcow2 image is malformed
+   * @throws MalformedDiskIOException when a qcow2 image is malformed (names file and field)
    * @throws UnsupportedDiskFeatureIOException when a qcow2 image uses a refused feature (backing
    *     file, encryption, external data file)
    * @throws IOException when the file cannot be read
@@ -38,8 +42,12 @@ public final class DiskImages {
     if (isQcow2(file)) {
       try {
         return new Qcow2Device(Qcow2Image.open(file));
-      } catch (Qcow2Exception e) {
-        throw translate(e);
+      } catch (UnsupportedFeatureException e) {
+        throw new UnsupportedDiskFeatureIOException(e.getMessage(), e);
+      } catch (MalformedImageException e) {
+        throw new MalformedDiskIOException(e.getMessage(), e);
+      } catch (ComputeImageException e) {
+        throw new MalformedDiskIOException(e.getMessage(), e);
       }
     }
     return RawFileDevice.open(file);
@@ -62,9 +70,4 @@ public final class DiskImages {
     }
   }
 
-  static IOException translate(Qcow2Exception e) {
-    return e.unsupported()
-        ? new UnsupportedDiskFeatureIOException(e.getMessage(), e)
-        : new MalformedDiskIOException(e.getMessage(), e);
-  }
 }

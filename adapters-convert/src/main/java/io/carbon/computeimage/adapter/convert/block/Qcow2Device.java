@@ -1,7 +1,7 @@
 package io.carbon.computeimage.adapter.convert.block;
 
-import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Exception;
 import io.carbon.computeimage.adapter.convert.qcow2.Qcow2Image;
+import io.carbon.computeimage.ports.error.MalformedImageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -40,8 +40,8 @@ public final class Qcow2Device implements BlockDevice {
     }
     try {
       return image.read(offset, dst);
-    } catch (Qcow2Exception e) {
-      throw DiskImages.translate(e);
+    } catch (MalformedImageException e) {
+      throw new MalformedDiskIOException(e.getMessage(), e);
     }
   }
 

@@ -1,8 +1,10 @@
 package io.carbon.computeimage.adapter.convert.fs;
 
 import io.carbon.computeimage.adapter.convert.block.BlockDevice;
+import io.carbon.computeimage.adapter.convert.fs.btrfs.BtrfsFilesystem;
 import io.carbon.computeimage.adapter.convert.fs.ext4.Ext4Filesystem;
 import io.carbon.computeimage.adapter.convert.fs.fat.FatFilesystem;
+import io.carbon.computeimage.adapter.convert.fs.xfs.XfsFilesystem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -65,6 +67,10 @@ public final class FilesystemProbe {
         return Optional.of(Ext4Filesystem.open(dev));
       case "vfat":
         return Optional.of(FatFilesystem.open(dev));
+      case "xfs":
+        return Optional.of(XfsFilesystem.open(dev));
+      case "btrfs":
+        return Optional.of(BtrfsFilesystem.open(dev));
       case "":
         return Optional.empty();
       default:

@@ -3,6 +3,7 @@ package io.carbon.computeimage.adapter.convert.kernel;
 import io.carbon.computeimage.adapter.convert.block.BlockDevice;
 import io.carbon.computeimage.adapter.convert.block.MalformedDiskIOException;
 import io.carbon.computeimage.adapter.convert.block.SliceDevice;
+import io.carbon.computeimage.adapter.convert.block.UnsupportedDiskFeatureIOException;
 import io.carbon.computeimage.adapter.convert.fs.Filesystem;
 import io.carbon.computeimage.adapter.convert.fs.FilesystemProbe;
 import io.carbon.computeimage.adapter.convert.fs.FsNode;
@@ -82,7 +83,7 @@ public final class DiskKernelExtractor implements KernelExtractor {
     } catch (MalformedDiskIOException e) {
       throw new MalformedImageException("cannot extract the kernel from " + disk + ": "
           + e.getMessage(), e);
-    } catch (UnsupportedFilesystemIOException e) {
+    } catch (UnsupportedFilesystemIOException | UnsupportedDiskFeatureIOException e) {
       throw new UnsupportedFeatureException("cannot extract the kernel from " + disk + ": "
           + e.getMessage(), e);
     } catch (IOException e) {

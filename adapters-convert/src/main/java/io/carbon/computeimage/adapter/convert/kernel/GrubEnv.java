@@ -33,9 +33,12 @@ public final class GrubEnv {
    * @return the expanded text with whitespace runs collapsed
    */
   public static String expand(String s, Map<String, String> vars) {
+    return expand(s, vars, 0);
+  }
+
+  private static String expand(String s, Map<String, String> vars, int depth) {
     StringBuilder out = new StringBuilder();
     int i = 0;
-    int depth = 0;
     while (i < s.length()) {
       char c = s.charAt(i);
       if (c == '$' && i + 1 < s.length()) {
@@ -50,7 +53,7 @@ public final class GrubEnv {
             continue;
           }
           String name = s.substring(start, end);
-          out.append(depth < 4 ? expandOnce(vars.getOrDefault(name, ""), vars, depth) : "");
+          out.append(expandOnce(vars.getOrDefault(name, ""), vars, depth));
           i = end + 1;
           continue;
         }
@@ -75,9 +78,9 @@ public final class GrubEnv {
   }
 
   private static String expandOnce(String value, Map<String, String> vars, int depth) {
-    if (!value.contains("$") || depth >= 4) {
+    if (!value.contains("$")) {
       return value;
     }
-    return expand(value, vars);
+    return depth >= 4 ? "" : expand(value, vars, depth + 1);
   }
 }

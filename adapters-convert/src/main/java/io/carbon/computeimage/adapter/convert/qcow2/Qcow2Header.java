@@ -1,5 +1,7 @@
 package io.carbon.computeimage.adapter.convert.qcow2;
 
+import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.MalformedImageException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -70,24 +72,24 @@ public record Qcow2Header(
    * @param fileSize the file size
    * @param name the file name for messages
    * @return the header
-   * @throws Qcow2Exception when malformed or using a refused feature
+   * @throws ComputeImageException MalformedImageException or UnsupportedFeatureException
    */
   public static Qcow2Header parse(ByteBuffer head, long fileSize, String name)
-      throws Qcow2Exception {
+      throws ComputeImageException {
     ByteBuffer b = head.duplicate().order(ByteOrder.BIG_ENDIAN);
     b.position(0);
     int avail = b.limit();
     if (avail < V2_LENGTH || fileSize < V2_LENGTH) {
-      throw Qcow2Exception.malformed(name, "truncated header: the file has " + fileSize
+      throw Qcow2Errors.malformed(name, "truncated header: the file has " + fileSize
           + " bytes, a qcow2 header needs at least " + V2_LENGTH);
     }
     if (b.getInt(0) != MAGIC) {
-      throw Qcow2Exception.malformed(name, String.format("bad magic 0x%08x (want QFI\\xfb)",
+      throw Qcow2Errors.malformed(name, String.format("bad magic 0x%08x (want QFI\\xfb)",
           b.getInt(0)));
     }
     int version = b.getInt(4);
     if (version != 2 && version != 3) {
-      throw Qcow2Exception.unsupported(name, "version " + Integer.toUnsignedString(version)
+      throw Qcow2Errors.unsupported(name, "version " + Integer.toUnsignedString(version)
           + " (only 2 and 3 are supported)");
     }
     long backingOffset = b.getLong(8);
@@ -100,7 +102,7 @@ public record Qcow2Header(
     long refOffset = b.getLong(48);
     int refClusters = b.getInt(56);
     if (clusterBits < 9 || clusterBits > 21) {
-      throw Qcow2Exception.malformed(name, "cluster_bits " + Integer.toUnsignedString(clusterBits)
+      throw Qcow2Errors.malformed(name, "cluster_bits " + Integer.toUnsignedString(clusterBits)
           + " outside 9..21");
     }
     int clusterSize = 1 << clusterBits;
@@ -109,18 +111,18 @@ public record Qcow2Header(
     int compressionType = 0;
     if (version == 3) {
       if (avail < 104) {
-        throw Qcow2Exception.malformed(name, "truncated version 3 header: " + avail
+        throw Qcow2Errors.malformed(name, "truncated version 3 header: " + avail
             + " bytes available, need 104");
       }
       incompat = b.getLong(72);
       int refcountOrder = b.getInt(96);
       headerLength = b.getInt(100);
       if (headerLength < 104 || headerLength > clusterSize || headerLength > avail) {
-        throw Qcow2Exception.malformed(name, "header_length " + Integer.toUnsignedString(
+        throw Qcow2Errors.malformed(name, "header_length " + Integer.toUnsignedString(
             headerLength) + " outside 104.." + Math.min(clusterSize, avail));
       }
       if (refcountOrder < 0 || refcountOrder > 6) {
-        throw Qcow2Exception.malformed(name, "refcount_order " + refcountOrder + " outside 0..6");
+        throw Qcow2Errors.malformed(name, "refcount_order " + refcountOrder + " outside 0..6");
       }
       if (headerLength > 104) {
         compressionType = b.get(104) & 0xff;
@@ -134,40 +136,40 @@ public record Qcow2Header(
         b.get((int) backingOffset, nb);
         backing = " '" + new String(nb, StandardCharsets.UTF_8) + "'";
       }
-      throw Qcow2Exception.unsupported(name, "it has a backing file" + backing
+      throw Qcow2Errors.unsupported(name, "it has a backing file" + backing
           + "; flatten it first (qemu-img convert -O qcow2)");
     }
     if (cryptMethod != 0) {
-      throw Qcow2Exception.unsupported(name, "it is encrypted (crypt_method "
+      throw Qcow2Errors.unsupported(name, "it is encrypted (crypt_method "
           + (cryptMethod == 1 ? "AES" : cryptMethod == 2 ? "LUKS"
               : Integer.toUnsignedString(cryptMethod)) + ")");
     }
     if ((incompat & INCOMPAT_EXTERNAL_DATA) != 0) {
-      throw Qcow2Exception.unsupported(name, "it keeps its data in an external data file");
+      throw Qcow2Errors.unsupported(name, "it keeps its data in an external data file");
     }
     if ((incompat & INCOMPAT_CORRUPT) != 0) {
-      throw Qcow2Exception.malformed(name, "the image is marked corrupt (incompatible feature bit"
+      throw Qcow2Errors.malformed(name, "the image is marked corrupt (incompatible feature bit"
           + " 1); run qemu-img check -r all");
     }
     if ((incompat & ~INCOMPAT_KNOWN) != 0) {
-      throw Qcow2Exception.unsupported(name, String.format(
+      throw Qcow2Errors.unsupported(name, String.format(
           "unknown incompatible features 0x%x", incompat & ~INCOMPAT_KNOWN));
     }
     if ((incompat & INCOMPAT_COMPRESSION) == 0 && compressionType != 0) {
-      throw Qcow2Exception.malformed(name, "compression_type " + compressionType
+      throw Qcow2Errors.malformed(name, "compression_type " + compressionType
           + " without the compression type feature bit");
     }
     if (compressionType > 1) {
-      throw Qcow2Exception.unsupported(name, "compression_type " + compressionType
+      throw Qcow2Errors.unsupported(name, "compression_type " + compressionType
           + " (only 0 zlib and 1 zstd are defined)");
     }
     boolean extendedL2 = (incompat & INCOMPAT_EXTENDED_L2) != 0;
     if (extendedL2 && clusterBits < 14) {
-      throw Qcow2Exception.malformed(name, "extended L2 entries need clusters of 16 KiB or more, "
+      throw Qcow2Errors.malformed(name, "extended L2 entries need clusters of 16 KiB or more, "
           + "cluster_bits is " + clusterBits);
     }
     if (size < 0 || size > MAX_VIRTUAL_SIZE) {
-      throw Qcow2Exception.malformed(name, "virtual size " + Long.toUnsignedString(size)
+      throw Qcow2Errors.malformed(name, "virtual size " + Long.toUnsignedString(size)
           + " outside 0.." + MAX_VIRTUAL_SIZE);
     }
     // L1 table
@@ -176,11 +178,11 @@ public record Qcow2Header(
     long needed = (size + bytesPerL1 - 1) / bytesPerL1;
     long l1 = Integer.toUnsignedLong(l1Size);
     if (l1 < needed) {
-      throw Qcow2Exception.malformed(name, "l1_size " + l1 + " too small for the virtual size "
+      throw Qcow2Errors.malformed(name, "l1_size " + l1 + " too small for the virtual size "
           + size + " (needs " + needed + ")");
     }
     if (l1 * 8 > MAX_L1_BYTES) {
-      throw Qcow2Exception.malformed(name, "l1_size " + l1 + " exceeds the maximum of "
+      throw Qcow2Errors.malformed(name, "l1_size " + l1 + " exceeds the maximum of "
           + MAX_L1_BYTES / 8 + " entries");
     }
     if (l1 > 0) {
@@ -189,7 +191,7 @@ public record Qcow2Header(
     long rc = Integer.toUnsignedLong(refClusters);
     if (refOffset != 0 || rc != 0) {
       if (rc * clusterSize > fileSize) {
-        throw Qcow2Exception.malformed(name, "refcount_table_clusters " + rc
+        throw Qcow2Errors.malformed(name, "refcount_table_clusters " + rc
             + " exceed the file size " + fileSize);
       }
       checkTable(name, "refcount_table_offset", refOffset, rc * clusterSize, clusterSize,
@@ -201,19 +203,19 @@ public record Qcow2Header(
   }
 
   private static void checkTable(String name, String field, long offset, long bytes,
-      int clusterSize, long fileSize) throws Qcow2Exception {
+      int clusterSize, long fileSize) throws ComputeImageException {
     if (offset <= 0 || (offset & (clusterSize - 1)) != 0) {
-      throw Qcow2Exception.malformed(name, field + " 0x" + Long.toHexString(offset)
+      throw Qcow2Errors.malformed(name, field + " 0x" + Long.toHexString(offset)
           + " is not a cluster-aligned offset after the header");
     }
     if (offset > fileSize || bytes > fileSize - offset) {
-      throw Qcow2Exception.malformed(name, field + " 0x" + Long.toHexString(offset) + " with "
+      throw Qcow2Errors.malformed(name, field + " 0x" + Long.toHexString(offset) + " with "
           + bytes + " bytes lies past the end of the file (" + fileSize + " bytes)");
     }
   }
 
   private static void checkExtensions(ByteBuffer b, int start, int end, String name)
-      throws Qcow2Exception {
+      throws ComputeImageException {
     int pos = start;
     for (int i = 0; pos + 8 <= end; i++) {
       int type = b.getInt(pos);
@@ -222,13 +224,13 @@ public record Qcow2Header(
         return;
       }
       if (len > end - pos - 8) {
-        throw Qcow2Exception.malformed(name, String.format(
+        throw Qcow2Errors.malformed(name, String.format(
             "header extension 0x%08x at byte %d has length %d past the first cluster", type, pos,
             len));
       }
       pos += 8 + (int) ((len + 7) & ~7L);
       if (i > 4096) {
-        throw Qcow2Exception.malformed(name, "too many header extensions");
+        throw Qcow2Errors.malformed(name, "too many header extensions");
       }
     }
   }

@@ -1,5 +1,8 @@
 package io.carbon.computeimage.adapter.convert.qcow2;
 
+import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.MalformedImageException;
+import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -80,14 +83,15 @@ public final class Qcow2Image implements Closeable {
    *
    * @param file the image
    * @return the image
-   * @throws Qcow2Exception when malformed or unsupported
+   * @throws MalformedImageException when malformed
+   * @throws UnsupportedFeatureException when using a refused feature
    * @throws IOException when the file cannot be read
    */
-  public static Qcow2Image open(Path file) throws IOException {
+  public static Qcow2Image open(Path file) throws IOException, ComputeImageException {
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
     try {
       return open(ch, file.toString());
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | ComputeImageException | RuntimeException e) {
       ch.close();
       throw e;
     }
@@ -99,9 +103,11 @@ public final class Qcow2Image implements Closeable {
    * @param ch the channel
    * @param name the name for messages
    * @return the image
-   * @throws IOException when malformed, unsupported or unreadable
+   * @throws ComputeImageException MalformedImageException or UnsupportedFeatureException
+   * @throws IOException when unreadable
    */
-  public static Qcow2Image open(FileChannel ch, String name) throws IOException {
+  public static Qcow2Image open(FileChannel ch, String name)
+      throws IOException, ComputeImageException {
     long fileSize = ch.size();
     ByteBuffer head = ByteBuffer.allocate((int) Math.min(fileSize, 512));
     readFully(ch, head, 0);
@@ -123,14 +129,14 @@ public final class Qcow2Image implements Closeable {
     readFully(ch, l1buf, h.l1Offset());
     l1buf.flip();
     if (l1buf.remaining() < needed * 8) {
-      throw Qcow2Exception.malformed(name, "L1 table at 0x" + Long.toHexString(h.l1Offset())
+      throw Qcow2Errors.malformed(name, "L1 table at 0x" + Long.toHexString(h.l1Offset())
           + " is truncated");
     }
     int count = 0;
     for (int i = 0; i < needed; i++) {
       long e = l1buf.getLong();
       if ((e & L1_RESERVED) != 0) {
-        throw Qcow2Exception.malformed(name, String.format(
+        throw Qcow2Errors.malformed(name, String.format(
             "L1 entry %d (0x%016x) has reserved bits set", i, e));
       }
       long off = e & OFFSET_MASK;
@@ -138,11 +144,11 @@ public final class Qcow2Image implements Closeable {
         continue;
       }
       if ((off & (cs - 1)) != 0) {
-        throw Qcow2Exception.malformed(name, String.format(
+        throw Qcow2Errors.malformed(name, String.format(
             "L1 entry %d: L2 table offset 0x%x is not cluster aligned", i, off));
       }
       if (off > fileSize - cs) {
-        throw Qcow2Exception.malformed(name, String.format(
+        throw Qcow2Errors.malformed(name, String.format(
             "L1 entry %d: L2 table offset 0x%x lies past the end of the file (%d bytes)", i, off,
             fileSize));
       }
@@ -184,7 +190,7 @@ public final class Qcow2Image implements Closeable {
       ends[i] = ranges[order[i]][1];
       whats[i] = what[order[i]];
       if (i > 0 && starts[i] < ends[i - 1]) {
-        throw Qcow2Exception.malformed(name, String.format(
+        throw Qcow2Errors.malformed(name, String.format(
             "%s at 0x%x overlaps %s at 0x%x (a cycle in the metadata)", whats[i], starts[i],
             whats[i - 1], starts[i - 1]));
       }
@@ -237,9 +243,10 @@ public final class Qcow2Image implements Closeable {
    *
    * @param l1Index the L1 index
    * @return the raw entries, or {@code null} when the L1 entry is unallocated
-   * @throws IOException on read failure or truncation
+   * @throws MalformedImageException when truncated
+   * @throws IOException on read failure
    */
-  public long[] readL2(int l1Index) throws IOException {
+  public long[] readL2(int l1Index) throws IOException, MalformedImageException {
     long off = l2Offsets[l1Index];
     if (off == 0) {
       return null;
@@ -247,7 +254,7 @@ public final class Qcow2Image implements Closeable {
     ByteBuffer b = ByteBuffer.allocate(clusterSize).order(ByteOrder.BIG_ENDIAN);
     readFully(channel, b, off);
     if (b.position() < clusterSize) {
-      throw Qcow2Exception.malformed(name, String.format("L2 table at 0x%x is truncated", off));
+      throw Qcow2Errors.malformed(name, String.format("L2 table at 0x%x is truncated", off));
     }
     b.flip();
     long[] e = new long[clusterSize / 8];
@@ -255,7 +262,7 @@ public final class Qcow2Image implements Closeable {
     return e;
   }
 
-  private long[] cachedL2(int l1Index) throws IOException {
+  private long[] cachedL2(int l1Index) throws IOException, MalformedImageException {
     long[] t = l2Cache.get(l1Index);
     if (t == null) {
       t = readL2(l1Index);
@@ -279,10 +286,11 @@ public final class Qcow2Image implements Closeable {
    * @param outOff where the first cluster goes
    * @param ctx the calling thread's context
    * @return bytes of data that may be non-zero (compressed or allocated clusters)
-   * @throws IOException when the image is malformed or unreadable
+   * @throws MalformedImageException when the image is malformed
+   * @throws IOException when unreadable
    */
   public long readClusters(int l1Index, long[] l2, int first, int count, byte[] out, int outOff,
-      Context ctx) throws IOException {
+      Context ctx) throws IOException, MalformedImageException {
     if (l2 == null) {
       Arrays.fill(out, outOff, outOff + count * clusterSize, (byte) 0);
       return 0;
@@ -321,7 +329,7 @@ public final class Qcow2Image implements Closeable {
             ctx.codec.decompress(header.compressionType(), buf, s, Math.max(0, len), out,
                 outOff + (c - first) * clusterSize, clusterSize);
           } catch (IllegalArgumentException ex) {
-            throw Qcow2Exception.malformed(name, String.format(
+            throw Qcow2Errors.malformed(name, String.format(
                 "compressed cluster %d (host offset 0x%x): %s", guestCluster(l1Index, c),
                 compressedStart(f), ex.getMessage()), ex);
           }
@@ -331,7 +339,7 @@ public final class Qcow2Image implements Closeable {
         continue;
       }
       if ((e & L2_RESERVED) != 0 || (ext && (e & 1) != 0)) {
-        throw Qcow2Exception.malformed(name, String.format(
+        throw Qcow2Errors.malformed(name, String.format(
             "L2 entry %d of L1 entry %d (0x%016x) has reserved bits set", i, l1Index, e));
       }
       long host = e & OFFSET_MASK;
@@ -368,16 +376,16 @@ public final class Qcow2Image implements Closeable {
   }
 
   private void decodeSubclusters(int l1Index, int i, long host, long bitmap, byte[] out, int o)
-      throws IOException {
+      throws IOException, MalformedImageException {
     int alloc = (int) bitmap;
     int zero = (int) (bitmap >>> 32);
     if ((alloc & zero) != 0) {
-      throw Qcow2Exception.malformed(name, String.format(
+      throw Qcow2Errors.malformed(name, String.format(
           "extended L2 entry %d of L1 entry %d marks subclusters both allocated and zero (0x%x)",
           i, l1Index, bitmap));
     }
     if (alloc != 0 && host == 0) {
-      throw Qcow2Exception.malformed(name, String.format(
+      throw Qcow2Errors.malformed(name, String.format(
           "extended L2 entry %d of L1 entry %d has allocated subclusters but no host offset", i,
           l1Index));
     }
@@ -405,13 +413,13 @@ public final class Qcow2Image implements Closeable {
     return e & ((1L << x) - 1);
   }
 
-  private long compressedEnd(long e, int l1Index, int l2Index) throws Qcow2Exception {
+  private long compressedEnd(long e, int l1Index, int l2Index) throws MalformedImageException {
     int x = 62 - (clusterBits - 8);
     long start = e & ((1L << x) - 1);
     long sectors = ((e >>> x) & ((1L << (clusterBits - 8)) - 1)) + 1;
     long end = (start & ~511L) + sectors * 512;
     if (start < clusterSize || start >= fileSize || end - fileSize >= 512) {
-      throw Qcow2Exception.malformed(name, String.format(
+      throw Qcow2Errors.malformed(name, String.format(
           "compressed cluster %d: data at 0x%x..0x%x lies outside the file's data area (%d bytes)",
           guestCluster(l1Index, l2Index), start, end, fileSize));
     }
@@ -419,14 +427,14 @@ public final class Qcow2Image implements Closeable {
     return end;
   }
 
-  private void checkData(long host, int l1Index, int l2Index) throws Qcow2Exception {
+  private void checkData(long host, int l1Index, int l2Index) throws MalformedImageException {
     if ((host & (clusterSize - 1)) != 0) {
-      throw Qcow2Exception.malformed(name, String.format(
+      throw Qcow2Errors.malformed(name, String.format(
           "data cluster %d: host offset 0x%x is not cluster aligned",
           guestCluster(l1Index, l2Index), host));
     }
     if (host >= fileSize) {
-      throw Qcow2Exception.malformed(name, String.format(
+      throw Qcow2Errors.malformed(name, String.format(
           "data cluster %d: host offset 0x%x lies past the end of the file (%d bytes)",
           guestCluster(l1Index, l2Index), host, fileSize));
     }
@@ -434,12 +442,12 @@ public final class Qcow2Image implements Closeable {
   }
 
   private void checkOverlap(long start, long end, int l1Index, int l2Index, String kind)
-      throws Qcow2Exception {
+      throws MalformedImageException {
     int idx = Arrays.binarySearch(metaStart, start);
     int cand = idx >= 0 ? idx : -idx - 2;
     for (int c = Math.max(0, cand); c < metaStart.length && metaStart[c] < end; c++) {
       if (metaEnd[c] > start) {
-        throw Qcow2Exception.malformed(name, String.format(
+        throw Qcow2Errors.malformed(name, String.format(
             "%s of guest cluster %d at 0x%x points into %s (a cycle in the metadata)", kind,
             guestCluster(l1Index, l2Index), start, metaWhat[c]));
       }
@@ -452,9 +460,10 @@ public final class Qcow2Image implements Closeable {
    * @param offset the guest offset
    * @param dst the buffer to fill
    * @return bytes read, 0 at or past the end
-   * @throws IOException when malformed or unreadable
+   * @throws MalformedImageException when malformed
+   * @throws IOException when unreadable
    */
-  public int read(long offset, ByteBuffer dst) throws IOException {
+  public int read(long offset, ByteBuffer dst) throws IOException, MalformedImageException {
     if (offset < 0) {
       throw new IllegalArgumentException("negative offset " + offset);
     }

@@ -210,6 +210,11 @@ class BootSelectorTest {
   }
 
   @Test
+  void grubEnv_expand_selfReferenceTerminates() {
+    assertThat(GrubEnv.expand("a $x b", Map.of("x", "${x} y"))).isEqualTo("a y y y y b");
+  }
+
+  @Test
   void grubEnv_expand_replacesKnownAndDropsUnknown() {
     assertThat(GrubEnv.expand("$kernelopts ${tuned_params} x", Map.of("kernelopts", "root=a ro")))
         .isEqualTo("root=a ro x");

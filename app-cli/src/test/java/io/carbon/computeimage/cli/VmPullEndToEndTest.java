@@ -1,0 +1,180 @@
+package io.carbon.computeimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carbon.computeimage.application.HostDetector;
+import io.carbon.computeimage.application.PluginRegistry;
+import io.carbon.computeimage.domain.catalog.DistroCatalogs;
+import io.carbon.computeimage.ports.model.Arch;
+import io.carbon.computeimage.testkit.disk.Qcow2Options.Compression;
+import io.carbon.computeimage.testkit.disk.QemuImg;
+import io.carbon.computeimage.testkit.http.TestHttpServer;
+import io.carbon.computeimage.testkit.mirror.MirrorTreeWriter;
+import io.carbon.computeimage.testkit.mirror.MirroredImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code image-cli pull vm} end to end with the real adapters (transfer, distro catalogs,
+ * converter, kernel extractor) against a local HTTP mirror holding every built-in distro's real
+ * layout and checksum format, with qcow2 images made by qemu-img from a real GPT disk.
+ */
+final class VmPullEndToEndTest {
+  /** One (distro, version) per built-in catalog, with the qcow2 flavour it serves. */
+  static Stream<Arguments> distros() {
+    return Stream.of(
+        Arguments.of("ubuntu", "noble", Compression.ZLIB),
+        Arguments.of("debian", "12", Compression.NONE),
+        Arguments.of("fedora", "42", Compression.ZSTD),
+        Arguments.of("opensuse", "tumbleweed", Compression.ZLIB),
+        Arguments.of("rocky", "9", Compression.NONE),
+        Arguments.of("almalinux", "9", Compression.ZSTD),
+        Arguments.of("centos", "9", Compression.ZLIB),
+        Arguments.of("alpine", "3.22", Compression.NONE),
+        Arguments.of("arch", "latest", Compression.ZSTD));
+  }
+
+  private static E2eFixture fixture;
+  private static TestHttpServer server;
+  private static Path mirror;
+  private static DistroCatalogs catalogs;
+  private static final Map<String, MirroredImage> published = new HashMap<>();
+
+  @TempDir Path root;
+
+  @BeforeAll
+  static void startMirror() throws Exception {
+    fixture = E2eFixture.get();
+    mirror = Files.createTempDirectory("app-e2e-mirror-");
+    server = TestHttpServer.serving(mirror);
+    catalogs =
+        PluginRegistry.load(VmPullEndToEndTest.class.getClassLoader(), List.of(), HostDetector.detect()).catalogs();
+    MirrorTreeWriter writer = new MirrorTreeWriter(mirror, server.baseUri());
+    for (Arguments a : distros().toList()) {
+      String name = (String) a.get()[0];
+      String version = (String) a.get()[1];
+      Compression c = (Compression) a.get()[2];
+      published.put(name, writer.write(catalogs.require(name), version, Arch.AMD64, fixture.qcow2.get(c)));
+    }
+  }
+
+  @AfterAll
+  static void stopMirror() {
+    if (server != null) {
+      server.close();
+    }
+    E2eFixture.deleteTree(mirror);
+  }
+
+  private CliHarness cli() {
+    return CliHarness.withClassPathPlugins(root);
+  }
+
+  private String registry() {
+    return server.origin();
+  }
+
+  @ParameterizedTest(name = "{0}:{1} ({2})")
+  @MethodSource("distros")
+  void pullVm_everyDistroLayout_diskIdenticalToQemuImg(String name, String version, Compression c)
+      throws Exception {
+    CliHarness.Result r =
+        cli().run("pull", "vm", name + ":" + version, "--arch", "amd64", "--registry", registry(), "--dir", root.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+
+    MirroredImage img = published.get(name);
+    Path dir = root.resolve("127.0.0.1:" + server.port()).resolve(name).resolve(img.version()).resolve("amd64");
+    Path disk = dir.resolve("disk.img");
+    assertThat(r.out()).contains("disk:    " + disk);
+    Path expected = fixture.expectedRaw.get(c);
+    assertThat(Files.size(disk)).isEqualTo(Files.size(expected));
+    assertThat(Files.mismatch(disk, expected)).isEqualTo(-1L);
+    assertThat(E2eFixture.allocatedBytes(disk))
+        .isLessThanOrEqualTo((long) (E2eFixture.allocatedBytes(expected) * 1.05) + 65536);
+    assertThat(root.resolve("cache").resolve(name + "-" + img.version() + "-amd64.qcow2"))
+        .hasSameBinaryContentAs(fixture.qcow2.get(c));
+    assertThat(server.requests(img.diskUri().getPath())).isNotEmpty();
+
+    // pulled again: nothing downloaded, nothing converted, same disk
+    server.clearRequests();
+    CliHarness.Result again =
+        cli().run("pull", "vm", name + ":" + version, "--arch", "amd64", "--registry", registry(), "--dir", root.toString());
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.err()).contains("up to date");
+    assertThat(server.requests(img.diskUri().getPath())).isEmpty();
+
+    CliHarness.Result ls = cli().run("ls", "--dir", root.toString(), "--json");
+    assertThat(ls.out()).contains("\"reference\": \"" + name + ":" + img.version() + "\"").contains("\"status\": \"ready\"");
+  }
+
+  @Test
+  void pullVm_extractKernel_writesBootFilesFromTheDisk() throws Exception {
+    CliHarness.Result r =
+        cli().run("pull", "vm", "debian:bookworm", "--arch", "amd64", "--registry", registry(), "--dir", root.toString(), "--extract-kernel");
+    assertThat(r.code()).as(r.err()).isZero();
+    Path dir = root.resolve("127.0.0.1:" + server.port()).resolve("debian/12/amd64");
+    assertThat(dir.resolve("vmlinuz")).hasBinaryContent(fixture.kernelBytes);
+    assertThat(dir.resolve("initrd")).hasContent("initrd for " + E2eFixture.KERNEL_VERSION);
+    assertThat(dir.resolve("cmdline")).exists();
+    CliHarness.Result info =
+        cli().run("info", "vm", "debian:12", "--arch", "amd64", "--registry", registry(), "--dir", root.toString(), "--json");
+    assertThat(info.out()).contains("\"kernelVersion\": \"" + E2eFixture.KERNEL_VERSION + "\"");
+  }
+
+  @Test
+  void convert_toVhd_acceptedByQemuImgAndEqualToRaw() throws Exception {
+    Path vhd = root.resolve("disk.vhd");
+    CliHarness.Result r =
+        cli().run("convert", fixture.qcow2.get(Compression.ZSTD).toString(), vhd.toString(), "--format", "vhd");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(QemuImg.info(vhd, "vpc")).contains("vpc");
+    assertThat(QemuImg.compare(vhd, "vpc", fixture.expectedRaw.get(Compression.ZSTD), "raw")).isTrue();
+    Path raw = root.resolve("out.img");
+    assertThat(cli().run("convert", fixture.qcow2.get(Compression.ZLIB).toString(), raw.toString()).code()).isZero();
+    assertThat(Files.mismatch(raw, fixture.expectedRaw.get(Compression.ZLIB))).isEqualTo(-1L);
+  }
+
+  @Test
+  void pullVm_unknownDistroVersionArch_exit3ListingValidOnes() {
+    CliHarness.Result d = cli().run("pull", "vm", "gentoo:2024", "--arch", "amd64", "--registry", registry(), "--dir", root.toString());
+    assertThat(d.code()).isEqualTo(3);
+    assertThat(d.err()).contains("gentoo").contains("ubuntu").contains("debian").contains("alpine");
+    CliHarness.Result v = cli().run("pull", "vm", "debian:11", "--arch", "amd64", "--registry", registry(), "--dir", root.toString());
+    assertThat(v.code()).isEqualTo(3);
+    assertThat(v.err()).contains("11").contains("12").contains("13");
+    CliHarness.Result a = cli().run("pull", "vm", "arch:latest", "--arch", "arm64", "--registry", registry(), "--dir", root.toString());
+    assertThat(a.code()).isEqualTo(3);
+    assertThat(a.err()).contains("arm64").contains("amd64");
+    assertThat(d.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void pullVm_checksumMismatch_exit5NoReadyImage() throws Exception {
+    Path other = Files.createTempDirectory("app-e2e-bad-mirror-");
+    try (TestHttpServer bad = TestHttpServer.serving(other)) {
+      MirroredImage img =
+          new MirrorTreeWriter(other, bad.baseUri())
+              .write(catalogs.require("rocky"), "9", Arch.AMD64, fixture.qcow2.get(Compression.NONE));
+      Files.write(img.diskFile(), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+      CliHarness.Result r =
+          cli().run("pull", "vm", "rocky:9", "--arch", "amd64", "--registry", bad.origin(), "--dir", root.toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(5);
+      assertThat(r.err()).contains(img.diskUri().toString()).contains(img.digest().toString());
+      assertThat(cli().run("info", "vm", "rocky:9", "--arch", "amd64", "--registry", bad.origin(), "--dir", root.toString()).code())
+          .isEqualTo(9);
+    } finally {
+      E2eFixture.deleteTree(other);
+    }
+  }
+}

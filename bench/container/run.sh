@@ -9,6 +9,8 @@
 set -euo pipefail
 RUNS="${1:-5}"
 TOOLS="${TOOLS:-imagecli podman skopeo_umoci}"   # subset, e.g. TOOLS="podman skopeo_umoci"
+# JVM flags for a short-lived CLI: serial GC and a capped heap keep RSS low, C1-only JIT saves CPU
+export JAVA_OPTS="${JAVA_OPTS--XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d /tmp/ci-bench-container.XXXXXX)"
@@ -92,14 +94,19 @@ done
 
 # one measured run: prints "<seconds> <peak RSS KiB>"
 measure() {
-  local out
-  out="$(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1)"
-  echo "$out"
+  local out rc=0
+  out="$(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null)" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "FAILED ($rc): $*" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "$out" | tail -1
 }
 
 run_imagecli() {
   local d="$work/run/ic"; rm -rf "$d"; mkdir -p "$d"
-  measure "$repo/image-cli" -q pull container "$host/bench/$1:1" --dir "$d"
+  measure "$repo/image-cli" pull container -q "$host/bench/$1:1" --dir "$d"
 }
 run_podman() {
   local d="$work/run/pd"; rm -rf "$d"; mkdir -p "$d"
@@ -133,7 +140,8 @@ for t in big five; do
 done
 
 {
-  echo "container pull benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, runs=$RUNS (medians)"
+  echo "container pull benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), runs=$RUNS (medians)"
+  echo "image-cli JAVA_OPTS: $JAVA_OPTS"
   printf '%-6s %-14s %9s %9s %13s\n' image tool seconds ratio peakRSS_MiB
   for t in big five; do
     pd=$(cut -d' ' -f1 "$work/res/$t.podman" 2>/dev/null | median)

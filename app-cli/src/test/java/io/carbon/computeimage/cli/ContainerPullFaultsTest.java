@@ -67,18 +67,27 @@ final class ContainerPullFaultsTest {
     byte[] noise = new byte[3_000_000];
     new Random(42).nextBytes(noise);
     big = layout.layer(new TarBuilder().dir("data", 0755).file("data/noise.bin", noise, 0644).build(), Compression.GZIP);
-    small = layout.layer(new TarBuilder().file("etc-release", "faults\n").build(), Compression.GZIP);
+    small = layout.layer(new TarBuilder().file("etc-release", "faults\n").build(), Compression.NONE);
     third = layout.layer(new TarBuilder().file("top", "top\n").build(), Compression.ZSTD);
     OciLayout.Blob m = layout.image("app", "linux", "amd64", List.of(big, small, third), "\"Cmd\":[\"sh\"]");
     manifest = Files.readAllBytes(layout.dir().resolve("blobs/sha256/" + m.digest().substring(7)));
     String cfgJson = new String(manifest, StandardCharsets.UTF_8);
     int i = cfgJson.indexOf("\"config\":");
     configDigest = cfgJson.substring(cfgJson.indexOf("sha256:", i), cfgJson.indexOf("sha256:", i) + 71);
-    for (String repo : List.of("f/app", "f/corrupt")) {
+    OciLayout.Blob wrongDiff =
+        layout.image(
+            "baddiff", "linux", "amd64", List.of(big, small, third),
+            List.of(big.diffId(), third.diffId(), third.diffId()), "");
+    byte[] wrongDiffManifest = Files.readAllBytes(layout.dir().resolve("blobs/sha256/" + wrongDiff.digest().substring(7)));
+    String wd = new String(wrongDiffManifest, StandardCharsets.UTF_8);
+    int wi = wd.indexOf("\"config\":");
+    String wrongConfig = wd.substring(wd.indexOf("sha256:", wi), wd.indexOf("sha256:", wi) + 71);
+    for (String repo : List.of("f/app", "f/corrupt", "f/baddiff")) {
       Path blobs = Files.createDirectories(tree.resolve("www/v2/" + repo + "/blobs"));
       Path manifests = Files.createDirectories(tree.resolve("www/v2/" + repo + "/manifests"));
-      Files.write(manifests.resolve("1"), manifest);
-      for (String d : List.of(configDigest, big.blob().digest(), small.blob().digest(), third.blob().digest())) {
+      boolean bad = repo.equals("f/baddiff");
+      Files.write(manifests.resolve("1"), bad ? wrongDiffManifest : manifest);
+      for (String d : List.of(bad ? wrongConfig : configDigest, big.blob().digest(), small.blob().digest(), third.blob().digest())) {
         Files.copy(layout.dir().resolve("blobs/sha256/" + d.substring(7)), blobs.resolve(d));
       }
     }
@@ -165,9 +174,25 @@ final class ContainerPullFaultsTest {
     Path dir = images.resolveContainerPaths(ContainerRef.of(ref("f/corrupt"))).dir();
     assertThat(dir.resolve(ImageRecordStore.FILE_NAME)).doesNotExist();
     assertThat(dir.resolve("layers/01")).doesNotExist();
-    assertThat(root.resolve("cache/sha256-" + small.blob().digest().substring(7) + ".tar.gz")).doesNotExist();
+    assertThat(root.resolve("cache/sha256-" + small.blob().digest().substring(7) + ".tar")).doesNotExist();
 
     assertComplete(images.pull(ContainerRef.of(ref("f/app"))));
+  }
+
+  @Test
+  void pull_diffIdMismatch_refusedLayerNotRenamedNothingReady() throws Exception {
+    ComputeImage images = images();
+    assertThatThrownBy(() -> images.pull(ContainerRef.of(ref("f/baddiff"))))
+        .isInstanceOfSatisfying(ComputeImageException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTEGRITY))
+        .hasMessageContaining("diffID")
+        .hasMessageContaining("layer 1");
+    Path dir = images.resolveContainerPaths(ContainerRef.of(ref("f/baddiff"))).dir();
+    assertThat(dir.resolve("layers/00")).isDirectory();
+    assertThat(dir.resolve("layers/01")).doesNotExist();
+    assertThat(dir.resolve(ImageRecordStore.FILE_NAME)).doesNotExist();
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-layer"));
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ set -euo pipefail
 RUNS="${1:-5}"
 TOOLS="${TOOLS:-imagecli podman skopeo_umoci}"   # subset, e.g. TOOLS="podman skopeo_umoci"
 # JVM flags for a short-lived CLI: serial GC and a capped heap keep RSS low, C1-only JIT saves CPU
+IMAGES="${IMAGES:-big five}"   # subset, e.g. IMAGES=five
 export JAVA_OPTS="${JAVA_OPTS--XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -127,7 +128,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 mkdir -p "$work/run" "$work/res"
 echo "== warm-up (one untimed run each)" >&2
 for tool in $TOOLS; do "run_$tool" big >/dev/null; done
-for t in big five; do
+for t in $IMAGES; do
   for i in $(seq 1 "$RUNS"); do
     # alternate the order each round
     if [ $((i % 2)) -eq 1 ]; then order="$TOOLS"; else order="$(echo $TOOLS | tr ' ' '\n' | tac | tr '\n' ' ')"; fi
@@ -143,7 +144,7 @@ done
   echo "container pull benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), runs=$RUNS (medians)"
   echo "image-cli JAVA_OPTS: $JAVA_OPTS"
   printf '%-6s %-14s %9s %9s %13s\n' image tool seconds ratio peakRSS_MiB
-  for t in big five; do
+  for t in $IMAGES; do
     pd=$(cut -d' ' -f1 "$work/res/$t.podman" 2>/dev/null | median)
     for tool in $TOOLS; do
       s=$(cut -d' ' -f1 "$work/res/$t.$tool" | median)

@@ -167,6 +167,17 @@ final class ContainerPullEndToEndTest {
       assertThat(s.map(x -> x.getFileName().toString()).filter(n -> n.matches("sha256-[0-9a-f]{64}\\.tar\\.gz")))
           .hasSize(3);
     }
+
+    ContainerRef derivedRef = ContainerRef.of(anonymous.host() + "/e2e/derived:1");
+    assertThat(images.remove(derivedRef)).isTrue();
+    assertThat(derived.dir()).doesNotExist();
+    assertThat(images.findContainer(derivedRef)).isEmpty();
+    assertThat(images.resolveContainerPaths(derivedRef).layers()).isEmpty();
+    assertThat(images.remove(derivedRef)).isFalse();
+    try (Stream<Path> s = Files.list(root.resolve("cache"))) {
+      assertThat(s.filter(x -> x.getFileName().toString().endsWith(".tar.gz"))).hasSize(3);
+    }
+    assertThat(images.findContainer(ContainerRef.of(anonymous.host() + "/e2e/base:1"))).isPresent();
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.carbon.computeimage.ports.image;
 
-import io.carbon.computeimage.ports.model.HostInfo;
 import io.carbon.computeimage.ports.model.Arch;
+import io.carbon.computeimage.ports.model.HostInfo;
 import io.carbon.computeimage.ports.model.OsFamily;
 import io.carbon.computeimage.ports.transfer.HttpTransport;
 import java.util.Map;

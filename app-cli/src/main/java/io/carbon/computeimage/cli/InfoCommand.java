@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "info",
     description = "Show where an image is stored and whether it is pulled.",
     mixinStandardHelpOptions = true,
-    subcommands = {InfoVmCommand.class})
+    subcommands = {InfoVmCommand.class, InfoContainerCommand.class})
 public class InfoCommand extends ParentCommand {}

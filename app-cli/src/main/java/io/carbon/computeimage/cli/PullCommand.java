@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "pull",
     description = "Download and prepare an image.",
     mixinStandardHelpOptions = true,
-    subcommands = {PullVmCommand.class})
+    subcommands = {PullVmCommand.class, PullContainerCommand.class})
 public class PullCommand extends ParentCommand {}

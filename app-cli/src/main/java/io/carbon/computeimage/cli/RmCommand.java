@@ -4,6 +4,7 @@ import io.carbon.computeimage.application.ComputeImage;
 import io.carbon.computeimage.ports.error.ImageNotPulledException;
 import io.carbon.computeimage.ports.model.Arch;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -33,7 +34,12 @@ public class RmCommand extends BaseCommand {
     Optional<Arch> a = arch == null ? Optional.empty() : Optional.of(Arch.parse(arch));
     ComputeImage images = open(dir, listener());
     Path root = root(dir);
-    List<Path> removed = images.removeMatching(image, a, root);
+    List<Path> removed = new ArrayList<>(images.removeMatching(image, a, root));
+    // container images are recorded under their full reference (docker.io/library/ubuntu:24.04)
+    Optional<String> container = ContainerReferences.canonical(image);
+    if (container.isPresent() && !container.get().equals(image)) {
+      removed.addAll(images.removeMatching(container.get(), Optional.empty(), root));
+    }
     if (removed.isEmpty()) {
       throw new ImageNotPulledException(
           "image " + image + a.map(x -> " (" + x + ")").orElse("") + " is not pulled under " + root);

@@ -1,6 +1,11 @@
 package io.carbon.computeimage.application;
 
+import io.carbon.computeimage.application.container.ContainerOperations;
 import io.carbon.computeimage.domain.catalog.DistroCatalogs;
+import io.carbon.computeimage.domain.container.ContainerImages;
+import io.carbon.computeimage.domain.container.ContainerPaths;
+import io.carbon.computeimage.domain.container.ContainerPuller;
+import io.carbon.computeimage.domain.container.ContainerRef;
 import io.carbon.computeimage.domain.image.Describe;
 import io.carbon.computeimage.domain.image.FileTrees;
 import io.carbon.computeimage.domain.image.ImageRecord;
@@ -40,6 +45,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -71,6 +77,7 @@ public final class ComputeImage {
   private final ImageRecordStore records = new ImageRecordStore();
   private final VmPuller vmPuller;
   private final Services services = new Services();
+  private final ContainerOperations containers;
 
   private ComputeImage(Builder b, PluginRegistry plugins) {
     this.rootDir = b.rootDir != null ? b.rootDir : HostDetector.defaultRootDir();
@@ -79,6 +86,17 @@ public final class ComputeImage {
     this.cancellation = b.cancellation;
     this.plugins = plugins;
     this.vmPuller = new VmPuller(plugins.catalogs(), services, records, b.clock);
+    this.containers =
+        new ContainerOperations(
+            plugins.host(),
+            services::http,
+            services::downloader,
+            plugins.imageSource(),
+            plugins.layerStore(),
+            b.environment != null ? b.environment : System.getenv(),
+            records,
+            b.clock,
+            ContainerPuller.DEFAULT_PARALLEL_DOWNLOADS);
   }
 
   /** @return a builder with the defaults (platform root, no progress, default HTTP settings) */
@@ -180,6 +198,70 @@ public final class ComputeImage {
     }
     removeImageDir(paths.dir(), ref.dir().orElse(rootDir));
     return true;
+  }
+
+  /**
+   * Pulls a container image: resolves the reference for the ref's platform (the host's by
+   * default), downloads the layer blobs in parallel into the shared cache, unpacks each layer into
+   * {@code layers/NN} after checking its digest and diffID, prepares {@code upper/} and {@code
+   * work/}, and records the image as ready.
+   *
+   * @param ref the reference
+   * @return the pulled image
+   * @throws ComputeImageException see {@link io.carbon.computeimage.ports.error.ErrorKind}
+   */
+  public PulledImage pull(ContainerRef ref) throws ComputeImageException {
+    return containers.pull(ref, rootDir, listener, cancellation);
+  }
+
+  /**
+   * Returns the paths of a pulled container image.
+   *
+   * @param image a container image from {@link #pull(ContainerRef)} or {@link
+   *     #findContainer(ContainerRef)}
+   * @return its paths
+   * @throws IllegalArgumentException when the image is not a container image
+   */
+  public static ContainerPaths containerPathsFromImage(PulledImage image) {
+    return ContainerImages.paths(image);
+  }
+
+  /**
+   * Computes the paths a container image has or would have, without pulling (reads its record
+   * when present, for the layer count).
+   *
+   * @param ref the reference
+   * @return the paths
+   * @throws ComputeImageException for an invalid reference or an unreadable record
+   */
+  public ContainerPaths resolveContainerPaths(ContainerRef ref) throws ComputeImageException {
+    return containers.resolvePaths(ref, rootDir);
+  }
+
+  /**
+   * Finds a container image that was pulled completely.
+   *
+   * @param ref the reference
+   * @return the image, or empty when not pulled (or its pull did not complete)
+   * @throws ComputeImageException for an invalid reference or an unreadable record
+   */
+  public Optional<PulledImage> findContainer(ContainerRef ref) throws ComputeImageException {
+    return containers.find(ref, rootDir);
+  }
+
+  /**
+   * Deletes a container image's directory (layers, upper, work, record). The cache is kept.
+   *
+   * @param ref the reference
+   * @return true when something was deleted
+   * @throws ComputeImageException for an invalid reference, or when deleting fails
+   */
+  public boolean remove(ContainerRef ref) throws ComputeImageException {
+    Optional<Path> dir = containers.remove(ref, rootDir);
+    if (dir.isPresent()) {
+      removeImageDir(dir.get(), ref.dir().orElse(rootDir));
+    }
+    return dir.isPresent();
   }
 
   /**
@@ -473,6 +555,7 @@ public final class ComputeImage {
     private final List<Path> pluginDirs = new ArrayList<>();
     private PluginRegistry registry;
     private Clock clock = Clock.systemUTC();
+    private Map<String, String> environment;
 
     private Builder() {}
 
@@ -554,6 +637,17 @@ public final class ComputeImage {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock is null");
+      return this;
+    }
+
+    /**
+     * @param environment the environment the registry client reads credentials locations from
+     *     ({@code DOCKER_CONFIG}, {@code HOME}, {@code REGISTRY_AUTH_FILE}, {@code
+     *     XDG_RUNTIME_DIR}, {@code PATH}); default the process environment
+     * @return this builder
+     */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
       return this;
     }
 

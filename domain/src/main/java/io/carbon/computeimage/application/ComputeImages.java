@@ -1,5 +1,7 @@
 package io.carbon.computeimage.application;
 
+import io.carbon.computeimage.domain.container.ContainerPaths;
+import io.carbon.computeimage.domain.container.ContainerRef;
 import io.carbon.computeimage.domain.format.HumanBytes;
 import io.carbon.computeimage.domain.image.PulledImage;
 import io.carbon.computeimage.domain.vm.VmPaths;
@@ -64,6 +66,49 @@ public final class ComputeImages {
    * @throws ComputeImageException when deleting fails
    */
   public static void remove(VmRef ref) throws ComputeImageException {
+    defaults().remove(ref);
+  }
+
+  /**
+   * Pulls a container image with the defaults; see {@link ComputeImage#pull(ContainerRef)}.
+   *
+   * @param ref the reference
+   * @return the pulled image
+   * @throws ComputeImageException when the pull fails
+   */
+  public static PulledImage pull(ContainerRef ref) throws ComputeImageException {
+    return defaults().pull(ref);
+  }
+
+  /**
+   * Returns the paths of a pulled container image.
+   *
+   * @param image the image
+   * @return its paths
+   */
+  public static ContainerPaths containerPathsFromImage(PulledImage image) {
+    return ComputeImage.containerPathsFromImage(image);
+  }
+
+  /**
+   * Computes the paths of a container image without pulling.
+   *
+   * @param ref the reference
+   * @return the paths
+   * @throws ComputeImageException for an invalid reference
+   */
+  public static ContainerPaths resolveContainerPaths(ContainerRef ref)
+      throws ComputeImageException {
+    return defaults().resolveContainerPaths(ref);
+  }
+
+  /**
+   * Deletes a container image's directory, keeping the cache.
+   *
+   * @param ref the reference
+   * @throws ComputeImageException when deleting fails
+   */
+  public static void remove(ContainerRef ref) throws ComputeImageException {
     defaults().remove(ref);
   }
 

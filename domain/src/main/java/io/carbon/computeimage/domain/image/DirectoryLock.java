@@ -71,7 +71,7 @@ public final class DirectoryLock implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(ch);
       jvm.unlock();
-      throw new LocalStorageException("cannot lock " + lockFile + ": " + e, e);
+      throw new LocalStorageException("cannot lock " + lockFile + ": " + Describe.cause(e), e);
     }
   }
 

@@ -59,7 +59,7 @@ public final class FileTrees {
             }
           });
     } catch (IOException e) {
-      throw new LocalStorageException("cannot delete " + path + ": " + e, e);
+      throw new LocalStorageException("cannot delete " + path + ": " + Describe.cause(e), e);
     }
   }
 

@@ -77,7 +77,7 @@ public final class ImageRecordStore {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new LocalStorageException("cannot write image record in " + dir + ": " + e, e);
+      throw new LocalStorageException("cannot write image record in " + dir + ": " + Describe.cause(e), e);
     }
   }
 
@@ -159,7 +159,7 @@ public final class ImageRecordStore {
     try {
       Files.deleteIfExists(dir.resolve(FILE_NAME));
     } catch (IOException e) {
-      throw new LocalStorageException("cannot delete image record in " + dir + ": " + e, e);
+      throw new LocalStorageException("cannot delete image record in " + dir + ": " + Describe.cause(e), e);
     }
   }
 
@@ -181,7 +181,7 @@ public final class ImageRecordStore {
     try {
       scan(root, root, root.resolve(cacheDirName), out, 0);
     } catch (IOException e) {
-      throw new LocalStorageException("cannot list images under " + root + ": " + e, e);
+      throw new LocalStorageException("cannot list images under " + root + ": " + Describe.cause(e), e);
     }
     out.sort(Comparator.comparing(StoredImage::dir));
     return out;
@@ -198,6 +198,21 @@ public final class ImageRecordStore {
       out.add(
           new StoredImage(
               dir, ImageStatus.READY, r.kind(), r.reference(), r.platform(), r.registry(), sizeOf(dir), record));
+      return;
+    }
+    if (Files.isDirectory(dir.resolve("layers")) && Files.isRegularFile(dir.resolve("manifest.json"))) {
+      // an interrupted container pull: one incomplete image, not one per layer directory
+      Path rel = root.relativize(dir);
+      List<String> seg = new ArrayList<>();
+      rel.forEach(p -> seg.add(p.toString()));
+      String reference =
+          seg.size() < 3
+              ? String.join("/", seg)
+              : String.join("/", seg.subList(0, seg.size() - 1)) + ":" + seg.get(seg.size() - 1);
+      out.add(
+          new StoredImage(
+              dir, ImageStatus.INCOMPLETE, ImageRecord.KIND_CONTAINER, reference, "-",
+              seg.isEmpty() ? "-" : seg.get(0), sizeOf(dir), Optional.empty()));
       return;
     }
     boolean hasFiles = false;

@@ -12,8 +12,18 @@ public interface ImageSourceProvider extends Capability {
   /**
    * Creates an image source.
    *
+   * @param context the transport, host facts and environment
+   * @return a thread-safe image source
+   */
+  ImageSource create(ImageSourceContext context);
+
+  /**
+   * Creates an image source with anonymous access only.
+   *
    * @param http the transport for manifests and tokens
    * @return a thread-safe image source
    */
-  ImageSource create(HttpTransport http);
+  default ImageSource create(HttpTransport http) {
+    return create(ImageSourceContext.of(http));
+  }
 }

@@ -4,18 +4,11 @@ import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileStore;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.DosFileAttributeView;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -151,7 +144,7 @@ public final class RootGuard {
               + MARKER
               + " marker; delete it by hand if it really is one)");
     }
-    deleteTree(root);
+    FileTrees.deleteRecursively(root);
     return true;
   }
 
@@ -172,87 +165,6 @@ public final class RootGuard {
       return !ds.iterator().hasNext();
     } catch (IOException e) {
       throw new LocalStorageException("cannot read " + dir + ": " + Describe.cause(e), e);
-    }
-  }
-
-  private static void deleteTree(Path root) throws LocalStorageException {
-    Object rootDevice = device(root);
-    Path[] crossing = new Path[1];
-    try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-                throws IOException {
-              if (!Objects.equals(device(dir), rootDevice)) {
-                crossing[0] = dir;
-                return FileVisitResult.TERMINATE;
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-              delete(file); // a symbolic link is deleted itself, never its target
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-              if (exc instanceof NoSuchFileException) {
-                return FileVisitResult.CONTINUE;
-              }
-              throw exc;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-              if (exc != null) {
-                throw exc;
-              }
-              delete(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      throw new LocalStorageException("cannot delete " + root + ": " + Describe.cause(e), e);
-    }
-    if (crossing[0] != null) {
-      throw new LocalStorageException(
-          "cannot delete "
-              + root
-              + " completely: "
-              + crossing[0]
-              + " is on another mounted file system (unmount it first)");
-    }
-  }
-
-  /** The identity of the file system holding a path (device number on Unix). */
-  private static Object device(Path p) {
-    try {
-      return Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS);
-    } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
-      try {
-        FileStore fs = Files.getFileStore(p);
-        return fs.name() + "|" + fs.type();
-      } catch (IOException e2) {
-        return null;
-      }
-    }
-  }
-
-  private static void delete(Path p) throws IOException {
-    try {
-      Files.deleteIfExists(p);
-    } catch (AccessDeniedException e) {
-      DosFileAttributeView dos =
-          Files.getFileAttributeView(p, DosFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-      if (dos == null) {
-        throw e;
-      }
-      dos.setReadOnly(false);
-      Files.deleteIfExists(p);
     }
   }
 }

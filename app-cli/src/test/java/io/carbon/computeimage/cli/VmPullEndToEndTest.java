@@ -8,6 +8,7 @@ import io.carbon.computeimage.domain.catalog.DistroCatalogs;
 import io.carbon.computeimage.ports.model.Arch;
 import io.carbon.computeimage.testkit.disk.Qcow2Options.Compression;
 import io.carbon.computeimage.testkit.disk.QemuImg;
+import io.carbon.computeimage.testkit.http.Fault;
 import io.carbon.computeimage.testkit.http.TestHttpServer;
 import io.carbon.computeimage.testkit.mirror.MirrorTreeWriter;
 import io.carbon.computeimage.testkit.mirror.MirroredImage;
@@ -173,8 +174,37 @@ final class VmPullEndToEndTest {
       assertThat(r.err()).contains(img.diskUri().toString()).contains(img.digest().toString());
       assertThat(cli().run("info", "vm", "rocky:9", "--arch", "amd64", "--registry", bad.origin(), "--dir", root.toString()).code())
           .isEqualTo(9);
+      assertNoImageEntry(bad);
     } finally {
       E2eFixture.deleteTree(other);
     }
+  }
+
+  @Test
+  void pullVm_diskNotFound_exit3NoImageEntry() throws Exception {
+    Path other = Files.createTempDirectory("app-e2e-404-mirror-");
+    try (TestHttpServer gone = TestHttpServer.serving(other)) {
+      MirroredImage img =
+          new MirrorTreeWriter(other, gone.baseUri())
+              .write(catalogs.require("debian"), "12", Arch.AMD64, fixture.qcow2.get(Compression.NONE));
+      gone.fault(img.diskUri().getPath(), Fault.status(404), TestHttpServer.ALWAYS);
+      CliHarness.Result r =
+          cli().run("pull", "vm", "debian:12", "--arch", "amd64", "--registry", gone.origin(), "--dir", root.toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(3);
+      assertThat(r.err()).contains(img.diskUri().toString());
+      assertNoImageEntry(gone);
+    } finally {
+      E2eFixture.deleteTree(other);
+    }
+  }
+
+  /** A failed first pull leaves nothing that {@code ls} lists, not even empty directories. */
+  private void assertNoImageEntry(TestHttpServer mirror) {
+    assertThat(root.resolve("127.0.0.1:" + mirror.port())).doesNotExist();
+    CliHarness.Result ls = cli().run("ls", "--dir", root.toString());
+    assertThat(ls.code()).isZero();
+    assertThat(ls.out()).isEmpty();
+    assertThat(ls.err()).contains("no images under");
+    assertThat(cli().run("ls", "--dir", root.toString(), "--json").out().trim()).isEqualTo("[]");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carbon.computeimage.application.HostDetector;
 import io.carbon.computeimage.application.PluginRegistry;
 import io.carbon.computeimage.domain.catalog.DistroCatalogs;
+import io.carbon.computeimage.domain.format.HumanBytes;
 import io.carbon.computeimage.ports.model.Arch;
 import io.carbon.computeimage.testkit.disk.Qcow2Options.Compression;
 import io.carbon.computeimage.testkit.disk.QemuImg;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +120,30 @@ final class VmPullEndToEndTest {
 
     CliHarness.Result ls = cli().run("ls", "--dir", root.toString(), "--json");
     assertThat(ls.out()).contains("\"reference\": \"" + name + ":" + img.version() + "\"").contains("\"status\": \"ready\"");
+  }
+
+  @Test
+  void ls_sizeIsAllocatedNotVirtual_jsonShowsBoth() throws Exception {
+    CliHarness.Result r =
+        cli().run("pull", "vm", "debian:12", "--arch", "amd64", "--registry", registry(), "--dir", root.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    Path dir = root.resolve("127.0.0.1:" + server.port()).resolve("debian/12/amd64");
+    Path disk = dir.resolve("disk.img");
+    long allocated = E2eFixture.allocatedBytes(disk);
+    long virtual = Files.size(disk);
+    assertThat(allocated).as("the fixture disk is sparse").isLessThan(virtual / 4);
+
+    CliHarness.Result json = cli().run("ls", "--dir", root.toString(), "--json");
+    Matcher size = Pattern.compile("\"sizeBytes\": (\\d+)").matcher(json.out());
+    assertThat(size.find()).as(json.out()).isTrue();
+    long listed = Long.parseLong(size.group(1));
+    assertThat(listed).as("allocated disk bytes plus the small files")
+        .isBetween((long) (allocated * 0.9), (long) (allocated * 1.1) + 65536);
+    assertThat(json.out()).contains("\"virtualSizeBytes\": " + virtual);
+
+    CliHarness.Result table = cli().run("ls", "--dir", root.toString());
+    assertThat(table.out()).contains(HumanBytes.format(listed))
+        .doesNotContain(HumanBytes.format(virtual));
   }
 
   @Test

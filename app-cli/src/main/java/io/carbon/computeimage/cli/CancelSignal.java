@@ -25,7 +25,7 @@ public final class CancelSignal implements Cancellation {
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean resumable;
 
-  /** A signal nothing requests (in-process use, tests). */
+  /** @return a signal nothing requests (in-process use, tests) */
   static CancelSignal none() {
     return new CancelSignal();
   }

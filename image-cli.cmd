@@ -12,5 +12,7 @@ if defined IMAGE_CLI_REBUILD (
   if errorlevel 1 ( popd & exit /b 1 )
   popd
 )
+rem unset JAVA_OPTS: the serial collector and a 256 MiB heap keep the peak RSS under 256 MiB
+if not defined JAVA_OPTS set "JAVA_OPTS=-XX:+UseSerialGC -Xmx256m"
 java %JAVA_OPTS% -jar "%JAR%" %*
 exit /b %ERRORLEVEL%

@@ -36,11 +36,17 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   ComputeImage open(Path dirOption, ProgressListener listener) throws ComputeImageException {
-    return env.factory().create(root(dirOption), listener, common.pluginDirs);
+    return env.factory().create(root(dirOption), listener, env.cancel(), common.pluginDirs);
+  }
+
+  /** @return true when running the command again continues where an interrupted run stopped */
+  boolean resumable() {
+    return false;
   }
 
   @Override
   public final Integer call() throws Exception {
+    env.cancel().resumable(resumable());
     try {
       return run();
     } finally {

@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
  * @param defaultRoot the root directory when {@code --dir} is not given
  * @param nanoTime the monotonic clock for rates and ETA
  * @param factory creates the library instance
+ * @param cancel the cancellation the commands pass to the library (requested on Ctrl-C)
  */
 public record CliEnvironment(
     PrintWriter out,
@@ -26,7 +27,8 @@ public record CliEnvironment(
     int columns,
     Path defaultRoot,
     LongSupplier nanoTime,
-    ComputeImageFactory factory) {
+    ComputeImageFactory factory,
+    CancelSignal cancel) {
   /** Validates the components. */
   public CliEnvironment {
     Objects.requireNonNull(out, "out is null");
@@ -34,10 +36,16 @@ public record CliEnvironment(
     Objects.requireNonNull(defaultRoot, "defaultRoot is null");
     Objects.requireNonNull(nanoTime, "nanoTime is null");
     Objects.requireNonNull(factory, "factory is null");
+    Objects.requireNonNull(cancel, "cancel is null");
   }
 
-  /** @return the environment of this process */
-  public static CliEnvironment system() {
+  /**
+   * Returns the environment of this process.
+   *
+   * @param cancel the cancellation the shutdown hook requests
+   * @return the environment
+   */
+  public static CliEnvironment system(CancelSignal cancel) {
     Charset cs = Charset.defaultCharset();
     int columns = 80;
     try {
@@ -55,6 +63,7 @@ public record CliEnvironment(
         columns,
         HostDetector.defaultRootDir(),
         System::nanoTime,
-        ComputeImageFactory.standard(HostDetector.defaultPluginDir()));
+        ComputeImageFactory.standard(HostDetector.defaultPluginDir()),
+        cancel);
   }
 }

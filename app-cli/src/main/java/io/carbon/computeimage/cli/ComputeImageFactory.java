@@ -2,6 +2,7 @@ package io.carbon.computeimage.cli;
 
 import io.carbon.computeimage.application.ComputeImage;
 import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,11 +15,13 @@ public interface ComputeImageFactory {
    *
    * @param root the root directory
    * @param listener the progress listener
+   * @param cancellation polled by long operations (Ctrl-C requests it)
    * @param pluginDirs extra plugin directories
    * @return the instance
    * @throws ComputeImageException when plugins cannot be loaded
    */
-  ComputeImage create(Path root, ProgressListener listener, List<Path> pluginDirs)
+  ComputeImage create(
+      Path root, ProgressListener listener, Cancellation cancellation, List<Path> pluginDirs)
       throws ComputeImageException;
 
   /**
@@ -29,8 +32,9 @@ public interface ComputeImageFactory {
    * @return the factory
    */
   static ComputeImageFactory standard(Path defaultPluginDir) {
-    return (root, listener, dirs) -> {
-      ComputeImage.Builder b = ComputeImage.builder().rootDir(root).progressListener(listener);
+    return (root, listener, cancellation, dirs) -> {
+      ComputeImage.Builder b =
+          ComputeImage.builder().rootDir(root).progressListener(listener).cancellation(cancellation);
       dirs.forEach(b::addPluginDirectory);
       if (defaultPluginDir != null && java.nio.file.Files.isDirectory(defaultPluginDir)) {
         b.addPluginDirectory(defaultPluginDir);

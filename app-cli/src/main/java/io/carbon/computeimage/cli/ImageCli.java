@@ -1,5 +1,6 @@
 package io.carbon.computeimage.cli;
 
+import io.carbon.computeimage.ports.error.CancelledException;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.ErrorKind;
 import java.io.PrintWriter;
@@ -92,7 +93,10 @@ public class ImageCli extends ParentCommand {
         (ex, cmd, parseResult) -> {
           PrintWriter err = cmd.getErr();
           int code;
-          if (ex instanceof ComputeImageException cie) {
+          if (ex instanceof CancelledException && env.cancel().isCancelled()) {
+            env.cancel().report(err); // Ctrl-C: one line, the same the shutdown hook would print
+            code = ErrorKind.CANCELLED.exitCode();
+          } else if (ex instanceof ComputeImageException cie) {
             err.println("image-cli: " + cie.getMessage());
             code = cie.kind().exitCode();
           } else if (ex instanceof CommandLine.ParameterException pe) {

@@ -3,6 +3,7 @@ package io.carbon.computeimage.cli;
 import io.carbon.computeimage.application.ComputeImage;
 import io.carbon.computeimage.domain.format.HumanBytes;
 import io.carbon.computeimage.domain.image.StoredImage;
+import io.carbon.computeimage.domain.vm.VmImages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,11 @@ import picocli.CommandLine.Option;
 /** {@code image-cli ls [--dir D] [--json]}: the pulled images, not the cache. */
 @Command(
     name = "ls",
-    description = "List pulled images (VM and container) with size and status; the cache is not listed.",
+    description = {
+      "List pulled images (VM and container) with size and status; the cache is not listed.",
+      "SIZE is the space taken on disk: a sparse disk.img counts with its allocated bytes"
+          + " (--json adds virtualSizeBytes, the guest-visible disk size)."
+    },
     mixinStandardHelpOptions = true)
 public class LsCommand extends BaseCommand {
   @Option(names = "--dir", paramLabel = "<path>", description = "Root directory (default: platform default).")
@@ -39,6 +44,9 @@ public class LsCommand extends BaseCommand {
         m.put("registry", s.registry());
         m.put("status", s.status().name().toLowerCase(Locale.ROOT));
         m.put("sizeBytes", s.sizeBytes());
+        s.record()
+            .flatMap(r -> r.attribute(VmImages.VIRTUAL_SIZE))
+            .ifPresent(v -> m.put("virtualSizeBytes", Long.parseLong(v)));
         m.put("dir", s.dir().toString());
         s.record().ifPresent(r -> m.put("pulledAt", r.pulledAt().toString()));
         arr.add(m);

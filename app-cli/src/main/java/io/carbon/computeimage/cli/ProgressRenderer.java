@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * Renders progress on stderr: on a terminal a one-line bar (redrawn with {@code \r} at most every
  * 100 ms) with bytes, rate and ETA; otherwise plain lines at start, every 10 % (or every 10 s when
- * the total is unknown) and at the end. Thread-safe.
+ * the total is unknown) and at the end. The end line replaces the bar and says {@code 100% done}
+ * when the total is known. Thread-safe.
  */
 final class ProgressRenderer implements ProgressListener {
   private static final long REDRAW_NANOS = 100_000_000L;
@@ -102,12 +103,17 @@ final class ProgressRenderer implements ProgressListener {
       return;
     }
     long now = nanoTime.getAsLong();
+    if (t.total > 0) {
+      // finished means all of it: the last report may have come before a final jump (a sparse
+      // disk's trailing hole, a compressed stream's trailer) or been throttled away
+      t.done = Math.max(t.done, t.total);
+    }
     double secs = Math.max(1e-9, (now - t.startNanos) / 1e9);
     double rateSecs = Math.max(1e-9, (now - (t.baseBytes < 0 ? t.startNanos : t.baseNanos)) / 1e9);
     long moved = Math.max(0, t.done - Math.max(0, t.baseBytes));
     String summary =
         t.description
-            + ": done, "
+            + (t.total > 0 ? ": 100% done, " : ": done, ")
             + HumanBytes.format(t.done)
             + " in "
             + duration(secs)

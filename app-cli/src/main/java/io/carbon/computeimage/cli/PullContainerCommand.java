@@ -32,6 +32,11 @@ public class PullContainerCommand extends BaseCommand {
   boolean insecure;
 
   @Override
+  boolean resumable() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     ContainerRef ref = container.toRef().withInsecure(insecure);
     if (platform != null) {

@@ -24,6 +24,11 @@ public class PullVmCommand extends BaseCommand {
   boolean extractKernel;
 
   @Override
+  boolean resumable() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     VmRef ref = vm.toRef(extractKernel);
     ComputeImage images = open(vm.dir, listener());

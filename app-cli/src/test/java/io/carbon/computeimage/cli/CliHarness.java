@@ -23,8 +23,13 @@ final class CliHarness {
   static CliHarness withRegistry(Path defaultRoot, PluginRegistry registry) {
     return new CliHarness(
         defaultRoot,
-        (root, listener, dirs) ->
-            ComputeImage.builder().rootDir(root).progressListener(listener).pluginRegistry(registry).build());
+        (root, listener, cancellation, dirs) ->
+            ComputeImage.builder()
+                .rootDir(root)
+                .progressListener(listener)
+                .cancellation(cancellation)
+                .pluginRegistry(registry)
+                .build());
   }
 
   static CliHarness withClassPathPlugins(Path defaultRoot) {
@@ -37,7 +42,7 @@ final class CliHarness {
     CliEnvironment env =
         new CliEnvironment(
             new PrintWriter(out, true), new PrintWriter(err, true), false, 80, defaultRoot,
-            () -> clock.addAndGet(50_000_000L), factory);
+            () -> clock.addAndGet(50_000_000L), factory, CancelSignal.none());
     int code = ImageCli.execute(args, env);
     return new Result(code, out.toString(), err.toString());
   }

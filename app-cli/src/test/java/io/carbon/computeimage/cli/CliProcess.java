@@ -14,6 +14,21 @@ final class CliProcess {
   final Path out;
   final Path err;
 
+  private static final boolean DEFAULT_SIGINT = envSupportsDefaultSignal();
+
+  private static boolean envSupportsDefaultSignal() {
+    try {
+      Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private CliProcess(Process process, Path out, Path err) {
     this.process = process;
     this.out = out;
@@ -22,6 +37,11 @@ final class CliProcess {
 
   static CliProcess start(Path logDir, String name, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
+    if (DEFAULT_SIGINT) {
+      // a build started in the background inherits an ignored SIGINT, and the JVM then keeps
+      // ignoring it: give the CLI the default disposition, as an interactive shell would
+      cmd.addAll(List.of("env", "--default-signal=INT"));
+    }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-cp");
@@ -33,6 +53,14 @@ final class CliProcess {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("HOME", logDir.toString()); // no default plugin dir, no default root
     return new CliProcess(pb.start(), out, err);
+  }
+
+  /** SIGINT, as Ctrl-C in a terminal sends it. */
+  void interrupt() throws Exception {
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -INT " + process.pid() + " failed");
+    }
   }
 
   int waitFor(long seconds) throws Exception {

@@ -192,7 +192,7 @@ final class ContainerPullEndToEndTest {
     CliHarness cli =
         new CliHarness(
             data,
-            (r, listener, dirs) ->
+            (r, listener, cancellation, dirs) ->
                 ComputeImage.builder()
                     .rootDir(r)
                     .progressListener(listener)
@@ -236,7 +236,7 @@ final class ContainerPullEndToEndTest {
     CliHarness cli =
         new CliHarness(
             root,
-            (r, listener, dirs) ->
+            (r, listener, cancellation, dirs) ->
                 ComputeImage.builder().rootDir(r).progressListener(listener)
                     .environment(Map.of("HOME", root.toString())).pluginRegistry(reg).build());
     CliHarness.Result r = cli.run("pull", "container", privateTokens.host() + "/e2e/base:1");

@@ -180,6 +180,25 @@ final class ContainerPullFaultsTest {
   }
 
   @Test
+  void cliFirstPullFails_noImageEntryListed() throws Exception {
+    CliHarness cli = CliHarness.withRegistry(root, images().plugins());
+    CliHarness.Result missing = cli.run("pull", "container", ref("f/missing"), "--dir", root.toString());
+    assertThat(missing.code()).as(missing.err()).isEqualTo(3);
+
+    byte[] wrong = Files.readAllBytes(tree.resolve("www" + blobPath("f/app", big)));
+    wrong[wrong.length / 3] ^= 0x5a;
+    registry.stub(blobPath("f/app", big), StubResponse.of(200, wrong));
+    CliHarness.Result corrupt = cli.run("pull", "container", ref("f/app"), "--dir", root.toString());
+    assertThat(corrupt.code()).as(corrupt.err()).isEqualTo(5);
+    assertThat(corrupt.err()).contains(big.blob().digest());
+
+    assertThat(root.resolve("127.0.0.1_" + registry.port())).doesNotExist();
+    assertThat(root.resolve("127.0.0.1:" + registry.port())).doesNotExist();
+    CliHarness.Result ls = cli.run("ls", "--dir", root.toString(), "--json");
+    assertThat(ls.out().trim()).isEqualTo("[]");
+  }
+
+  @Test
   void pull_diffIdMismatch_refusedLayerNotRenamedNothingReady() throws Exception {
     ComputeImage images = images();
     assertThatThrownBy(() -> images.pull(ContainerRef.of(ref("f/baddiff"))))

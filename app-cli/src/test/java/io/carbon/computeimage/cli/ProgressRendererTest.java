@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -24,14 +25,14 @@ final class ProgressRendererTest {
     assertThat(lines[0]).isEqualTo("download x.qcow2 (10.0 MB)");
     assertThat(lines).hasSize(1 + 9 + 1);
     assertThat(lines[5]).contains("50%").contains("5.0 MB / 10.0 MB").contains("MB/s").contains("ETA");
-    assertThat(lines[10]).startsWith("download x.qcow2: done, 10.0 MB in 1s");
+    assertThat(lines[10]).startsWith("download x.qcow2: 100% done, 10.0 MB in 1s");
     assertThat(sink.toString()).doesNotContain("\r");
   }
 
   @Test
   void terminal_redrawsWithCarriageReturnThrottled() {
     ProgressRenderer r = new ProgressRenderer(new PrintWriter(sink), true, 100, now::get);
-    r.started("t", "download y.qcow2", 1_000_000_000L);
+    r.started("t", "download y.qcow2", 500_000_000L);
     r.progressed("t", 1); // base
     for (int i = 1; i <= 50; i++) {
       now.addAndGet(20_000_000L); // 20 ms steps: a redraw every 5th step
@@ -43,7 +44,37 @@ final class ProgressRendererTest {
     long redraws = s.chars().filter(c -> c == '\r').count();
     assertThat(redraws).isBetween(10L, 16L);
     assertThat(s).contains("[").contains("ETA").contains("MB/s").contains("retrying after a reset\n");
-    assertThat(s).endsWith("download y.qcow2: done, 500.0 MB in 1s (500.0 MB/s)\n");
+    assertThat(s).endsWith("download y.qcow2: 100% done, 500.0 MB in 1s (500.0 MB/s)\n");
+  }
+
+  @Test
+  void plain_lastReportBeforeAJumpToTheEnd_lastLineSays100PercentDone() {
+    // a sparse conversion: progress jumps from 81 % (the last data) to the end (the trailing hole)
+    ProgressRenderer r = new ProgressRenderer(new PrintWriter(sink), false, 80, now::get);
+    r.started("disk.img", "convert d.qcow2 (QCOW2) to RAW", 2_000_000_000L);
+    for (long done = 100_000_000L; done <= 1_620_000_000L; done += 100_000_000L) {
+      now.addAndGet(50_000_000L);
+      r.progressed("disk.img", Math.min(done, 1_620_000_000L));
+    }
+    now.addAndGet(50_000_000L);
+    r.progressed("disk.img", 2_000_000_000L);
+    r.finished("disk.img");
+    List<String> lines = sink.toString().lines().toList();
+    assertThat(lines.get(lines.size() - 2)).contains("80%");
+    assertThat(lines).last().asString().startsWith("convert d.qcow2 (QCOW2) to RAW: 100% done, 2.0 GB in ");
+  }
+
+  @Test
+  void terminal_throttledRedraws_endLineSays100PercentDone() {
+    ProgressRenderer r = new ProgressRenderer(new PrintWriter(sink), true, 100, now::get);
+    r.started("t", "unpack layer.tar.gz", 1_000_000L);
+    now.addAndGet(200_000_000L);
+    r.progressed("t", 810_000L); // drawn
+    r.progressed("t", 990_000L); // throttled: not drawn
+    r.finished("t");
+    String s = sink.toString();
+    assertThat(s.substring(s.lastIndexOf('\r') + 1)).startsWith("unpack layer.tar.gz: 100% done, 1.0 MB in ");
+    assertThat(s).endsWith("\n");
   }
 
   @Test

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carbon.computeimage.application.HostDetector;
 import io.carbon.computeimage.application.PluginRegistry;
 import io.carbon.computeimage.domain.catalog.DistroCatalogs;
+import io.carbon.computeimage.domain.format.HumanBytes;
 import io.carbon.computeimage.ports.model.Arch;
 import io.carbon.computeimage.testkit.disk.Qcow2Options.Compression;
 import io.carbon.computeimage.testkit.disk.QemuImg;
+import io.carbon.computeimage.testkit.http.Fault;
 import io.carbon.computeimage.testkit.http.TestHttpServer;
 import io.carbon.computeimage.testkit.mirror.MirrorTreeWriter;
 import io.carbon.computeimage.testkit.mirror.MirroredImage;
@@ -16,6 +18,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,6 +123,30 @@ final class VmPullEndToEndTest {
   }
 
   @Test
+  void ls_sizeIsAllocatedNotVirtual_jsonShowsBoth() throws Exception {
+    CliHarness.Result r =
+        cli().run("pull", "vm", "debian:12", "--arch", "amd64", "--registry", registry(), "--dir", root.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    Path dir = root.resolve("127.0.0.1:" + server.port()).resolve("debian/12/amd64");
+    Path disk = dir.resolve("disk.img");
+    long allocated = E2eFixture.allocatedBytes(disk);
+    long virtual = Files.size(disk);
+    assertThat(allocated).as("the fixture disk is sparse").isLessThan(virtual / 4);
+
+    CliHarness.Result json = cli().run("ls", "--dir", root.toString(), "--json");
+    Matcher size = Pattern.compile("\"sizeBytes\": (\\d+)").matcher(json.out());
+    assertThat(size.find()).as(json.out()).isTrue();
+    long listed = Long.parseLong(size.group(1));
+    assertThat(listed).as("allocated disk bytes plus the small files")
+        .isBetween((long) (allocated * 0.9), (long) (allocated * 1.1) + 65536);
+    assertThat(json.out()).contains("\"virtualSizeBytes\": " + virtual);
+
+    CliHarness.Result table = cli().run("ls", "--dir", root.toString());
+    assertThat(table.out()).contains(HumanBytes.format(listed))
+        .doesNotContain(HumanBytes.format(virtual));
+  }
+
+  @Test
   void pullVm_extractKernel_writesBootFilesFromTheDisk() throws Exception {
     CliHarness.Result r =
         cli().run("pull", "vm", "debian:bookworm", "--arch", "amd64", "--registry", registry(), "--dir", root.toString(), "--extract-kernel");
@@ -173,8 +201,37 @@ final class VmPullEndToEndTest {
       assertThat(r.err()).contains(img.diskUri().toString()).contains(img.digest().toString());
       assertThat(cli().run("info", "vm", "rocky:9", "--arch", "amd64", "--registry", bad.origin(), "--dir", root.toString()).code())
           .isEqualTo(9);
+      assertNoImageEntry(bad);
     } finally {
       E2eFixture.deleteTree(other);
     }
+  }
+
+  @Test
+  void pullVm_diskNotFound_exit3NoImageEntry() throws Exception {
+    Path other = Files.createTempDirectory("app-e2e-404-mirror-");
+    try (TestHttpServer gone = TestHttpServer.serving(other)) {
+      MirroredImage img =
+          new MirrorTreeWriter(other, gone.baseUri())
+              .write(catalogs.require("debian"), "12", Arch.AMD64, fixture.qcow2.get(Compression.NONE));
+      gone.fault(img.diskUri().getPath(), Fault.status(404), TestHttpServer.ALWAYS);
+      CliHarness.Result r =
+          cli().run("pull", "vm", "debian:12", "--arch", "amd64", "--registry", gone.origin(), "--dir", root.toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(3);
+      assertThat(r.err()).contains(img.diskUri().toString());
+      assertNoImageEntry(gone);
+    } finally {
+      E2eFixture.deleteTree(other);
+    }
+  }
+
+  /** A failed first pull leaves nothing that {@code ls} lists, not even empty directories. */
+  private void assertNoImageEntry(TestHttpServer mirror) {
+    assertThat(root.resolve("127.0.0.1:" + mirror.port())).doesNotExist();
+    CliHarness.Result ls = cli().run("ls", "--dir", root.toString());
+    assertThat(ls.code()).isZero();
+    assertThat(ls.out()).isEmpty();
+    assertThat(ls.err()).contains("no images under");
+    assertThat(cli().run("ls", "--dir", root.toString(), "--json").out().trim()).isEqualTo("[]");
   }
 }

@@ -99,6 +99,38 @@ final class VmPullProcessEndToEndTest {
   }
 
   @Test
+  void ctrlCMidDownload_oneLineExit130PartKept_rerunResumesAndCompletes() throws Exception {
+    String path = img.diskUri().getPath();
+    server.fault(path, Fault.throttle(1_000_000), TestHttpServer.ALWAYS);
+    CliProcess first = CliProcess.start(logs, "interrupted", pullArgs());
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (cacheBytes() < 2_000_000 && System.nanoTime() < deadline && first.process.isAlive()) {
+      Thread.sleep(50);
+    }
+    assertThat(first.process.isAlive()).as("still downloading; stderr: " + first.err()).isTrue();
+    first.interrupt();
+    assertThat(first.waitFor(30)).as(first.err()).isEqualTo(130);
+    List<String> errLines = first.err().lines().toList();
+    assertThat(errLines).last().isEqualTo("image-cli: interrupted; run the same command again to resume");
+    assertThat(errLines).filteredOn(l -> l.startsWith("image-cli:")).hasSize(1);
+    assertThat(first.out()).isEmpty();
+    long partial = cacheBytes();
+    assertThat(partial).as("the .part stays for resume").isBetween(1L, Files.size(fixture.bigQcow2) - 1);
+    assertThat(disk()).doesNotExist();
+    CliHarness.Result ls = CliHarness.withClassPathPlugins(root).run("ls", "--dir", root.toString(), "--json");
+    assertThat(ls.out().trim()).as("a cancelled first pull leaves no image entry").isEqualTo("[]");
+
+    server.clearFaults();
+    server.clearRequests();
+    CliProcess second = CliProcess.start(logs, "resumed", pullArgs());
+    assertThat(second.waitFor(120)).as(second.err()).isZero();
+    assertThat(Files.mismatch(disk(), fixture.bigExpectedRaw)).isEqualTo(-1L);
+    List<RecordedRequest> gets = server.requests(path).stream().filter(r -> r.method().equals("GET")).toList();
+    assertThat(gets).as("the re-run resumes with a Range request").anyMatch(r -> r.range().isPresent());
+    assertThat(gets).noneMatch(RecordedRequest::isFullGet);
+  }
+
+  @Test
   void twoConcurrentPulls_oneDownloadBothSucceed() throws Exception {
     String path = img.diskUri().getPath();
     server.fault(path, Fault.throttle(8_000_000), TestHttpServer.ALWAYS);

@@ -373,7 +373,8 @@ public final class ComputeImage {
   }
 
   /**
-   * Lists the images under a root (not the cache).
+   * Lists the images under a root (not the cache). {@link StoredImage#sizeBytes()} is the space
+   * an image takes: a VM's sparse disk counts with its allocated bytes, not its virtual size.
    *
    * @param root the root directory
    * @return ready and incomplete images, sorted by directory (none when the root does not exist)
@@ -382,7 +383,7 @@ public final class ComputeImage {
    */
   public List<StoredImage> list(Path root) throws ComputeImageException {
     RootGuard.requireDirectoryOrAbsent(root);
-    return records.list(root, VmLayout.CACHE_DIR);
+    return records.list(root, VmLayout.CACHE_DIR).stream().map(VmImages::withAllocatedSize).toList();
   }
 
   /**

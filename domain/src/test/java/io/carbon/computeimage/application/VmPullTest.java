@@ -236,6 +236,37 @@ final class VmPullTest {
   }
 
   @Test
+  void pull_firstPullFails_noImageDirectoryNothingListed() throws Exception {
+    ComputeImage images = images(LINUX, false);
+    VmRef ref = VmRef.of("ubuntu:24.04", "amd64");
+    var uri = ubuntu.diskUri(ubuntu.defaultBase(), "24.04", Arch.AMD64);
+    ubuntu.publish(uri, Hashes.sha256(IMAGE_V2)); // mirror says V2, serves V1
+    assertThatThrownBy(() -> images.pull(ref)).isInstanceOf(DigestMismatchException.class);
+    assertThat(images.resolveVmPaths(ref).dir()).doesNotExist();
+    assertThat(root.resolve("cloud-images.ubuntu.com")).doesNotExist();
+    assertThat(images.list()).isEmpty();
+
+    publish(ubuntu.defaultBase().toString(), IMAGE_V1);
+    converter.failWith(new MalformedImageException("bad L1 table in test.qcow2"));
+    assertThatThrownBy(() -> images.pull(ref)).isInstanceOf(MalformedImageException.class);
+    assertThat(root.resolve("cloud-images.ubuntu.com")).doesNotExist();
+    assertThat(images.list()).isEmpty();
+  }
+
+  @Test
+  void pull_firstPullFails_keepsDirectoriesItDidNotCreate() throws Exception {
+    ComputeImage images = images(LINUX, false);
+    VmRef ref = VmRef.of("ubuntu:24.04", "amd64");
+    Path dir = images.resolveVmPaths(ref).dir();
+    Files.createDirectories(dir.getParent());
+    Files.writeString(dir.getParent().resolve("notes.txt"), "mine");
+    converter.failWith(new MalformedImageException("bad L1 table in test.qcow2"));
+    assertThatThrownBy(() -> images.pull(ref)).isInstanceOf(MalformedImageException.class);
+    assertThat(dir).doesNotExist();
+    assertThat(dir.getParent().resolve("notes.txt")).hasContent("mine");
+  }
+
+  @Test
   void pull_conversionFailsAfterEarlierPull_oldRecordRemovedNotReady() throws Exception {
     ComputeImage images = images(LINUX, false);
     VmRef ref = VmRef.of("ubuntu:24.04", "amd64");
@@ -260,6 +291,7 @@ final class VmPullTest {
     assertThatThrownBy(() -> images.pull(VmRef.of("ubuntu:24.04", "amd64")))
         .isInstanceOf(CancelledException.class);
     assertThat(downloader.fetched()).isEmpty();
+    assertThat(images.list()).isEmpty();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.carbon.computeimage.domain.container;
 
+import io.carbon.computeimage.domain.image.DirectoryLock;
 import io.carbon.computeimage.ports.model.Digest;
 import io.carbon.computeimage.ports.model.OsFamily;
 import io.carbon.computeimage.ports.store.LayerCompression;
@@ -37,7 +38,7 @@ public record ContainerLayout(Path root, OsFamily os) {
   public static final String RECORD = io.carbon.computeimage.domain.image.ImageRecordStore.FILE_NAME;
 
   /** Name of the lock file inside the image directory. */
-  public static final String LOCK = ".pull.lock";
+  public static final String LOCK = DirectoryLock.FILE_NAME;
 
   /** Name of the stored manifest. */
   public static final String MANIFEST = "manifest.json";

@@ -61,9 +61,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>A per-image lock (threads and processes) serializes pulls of the same image. The record is
  * deleted before anything changes and written only at the end, so an interrupted pull is never
- * reported ready; a re-pull of the same manifest keeps the layers that were completed, and blobs in
- * the cache are never downloaded again (the {@link Downloader} reuses verified files and resumes
- * partial ones). Thread-safe.
+ * reported ready; a first pull that fails before completing a layer removes the image directory
+ * it created (nothing is listed); a re-pull of the same manifest keeps the layers that were
+ * completed, and blobs in the cache are never downloaded again (the {@link Downloader} reuses
+ * verified files and resumes partial ones). Thread-safe.
  *
  * @since 0.1
  */
@@ -156,43 +157,66 @@ public final class ContainerPuller {
         explicitPlatform ? PlatformSpec.parse(ref.platform().get()) : PlatformSpec.ofHost(host);
     Path dir = layout.imageDir(ir);
     RootGuard.mark(layout.root());
+    Optional<Path> created;
     try {
-      Files.createDirectories(dir);
+      created = FileTrees.createDirectories(dir);
     } catch (IOException e) {
       throw new LocalStorageException(
           "cannot create image directory " + dir + ": " + Describe.cause(e), e);
     }
     try (DirectoryLock lock =
         DirectoryLock.acquire(dir.resolve(ContainerLayout.LOCK), listener, ir.toString())) {
-      ImageSource source = services.imageSource();
-      ImageRequest request = new ImageRequest(ir.toRegistryImage(), wanted, ref.insecure());
-      listener.note("resolving " + ir + " for " + wanted);
-      ImageManifest m = source.resolve(request, cancellation);
-      Platform actual = checkPlatform(ir, m, wanted, explicitPlatform);
-      Optional<ImageRecord> existing = records.read(dir);
-      if (existing.isPresent() && isComplete(dir, existing.get(), m)) {
-        listener.note(ir + " is up to date (" + m.manifestDigest() + ")");
-        return new PulledImage(dir, existing.get());
+      try {
+        return pullLocked(ref, ir, wanted, explicitPlatform, layout, dir, listener, cancellation);
+      } catch (ComputeImageException | RuntimeException e) {
+        // a first pull that failed before completing any layer leaves no image entry; completed
+        // layers stay for the next attempt (the cache keeps downloaded and partial blobs anyway)
+        if (created.isPresent() && !Files.isDirectory(ContainerLayout.layerDir(dir, 0))) {
+          records.discardFailedPull(dir, created.get(), e);
+        }
+        throw e;
       }
-      records.delete(dir);
-      prepareDirectory(dir, m);
-      writeAtomically(dir, ContainerLayout.MANIFEST, m.manifestBytes());
-      writeAtomically(dir, ContainerLayout.CONFIG, m.configBytes());
-      fetchAndUnpack(ir, request, m, layout, dir, source, listener, cancellation);
-      services.layerStore().prepareWritable(dir);
-      ImageRecord record =
-          new ImageRecord(
-              ImageRecord.KIND_CONTAINER,
-              ir.toString(),
-              actual.toString(),
-              ir.registry(),
-              clock.instant(),
-              attributes(m, layout));
-      records.write(dir, record);
-      listener.note(
-          "pulled " + ir + " (" + m.manifestDigest() + ", " + m.layers().size() + " layers)");
-      return new PulledImage(dir, record);
     }
+  }
+
+  private PulledImage pullLocked(
+      ContainerRef ref,
+      ImageReference ir,
+      Platform wanted,
+      boolean explicitPlatform,
+      ContainerLayout layout,
+      Path dir,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    ImageSource source = services.imageSource();
+    ImageRequest request = new ImageRequest(ir.toRegistryImage(), wanted, ref.insecure());
+    listener.note("resolving " + ir + " for " + wanted);
+    ImageManifest m = source.resolve(request, cancellation);
+    Platform actual = checkPlatform(ir, m, wanted, explicitPlatform);
+    Optional<ImageRecord> existing = records.read(dir);
+    if (existing.isPresent() && isComplete(dir, existing.get(), m)) {
+      listener.note(ir + " is up to date (" + m.manifestDigest() + ")");
+      return new PulledImage(dir, existing.get());
+    }
+    records.delete(dir);
+    prepareDirectory(dir, m);
+    writeAtomically(dir, ContainerLayout.MANIFEST, m.manifestBytes());
+    writeAtomically(dir, ContainerLayout.CONFIG, m.configBytes());
+    fetchAndUnpack(ir, request, m, layout, dir, source, listener, cancellation);
+    services.layerStore().prepareWritable(dir);
+    ImageRecord record =
+        new ImageRecord(
+            ImageRecord.KIND_CONTAINER,
+            ir.toString(),
+            actual.toString(),
+            ir.registry(),
+            clock.instant(),
+            attributes(m, layout));
+    records.write(dir, record);
+    listener.note(
+        "pulled " + ir + " (" + m.manifestDigest() + ", " + m.layers().size() + " layers)");
+    return new PulledImage(dir, record);
   }
 
   private Platform checkPlatform(

@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,6 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * @since 0.1
  */
 public final class DirectoryLock implements AutoCloseable {
+  /** The lock file's name inside an image directory. */
+  public static final String FILE_NAME = ".pull.lock";
+
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
 
   private final ReentrantLock jvmLock;
@@ -56,14 +62,34 @@ public final class DirectoryLock implements AutoCloseable {
       throw new CancelledException("interrupted while waiting for the lock on " + lockFile, e);
     }
     FileChannel ch = null;
+    boolean waitNoted = false;
     try {
-      ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock fl = ch.tryLock();
-      if (fl == null) {
-        listener.note("waiting for another process pulling " + what + " to finish");
-        fl = ch.lock();
+      while (true) {
+        try {
+          ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+          // a failed first pull removed the directory after this caller created it
+          Files.createDirectories(key.getParent());
+          continue;
+        }
+        Object opened = fileKey(key);
+        FileLock fl = ch.tryLock();
+        if (fl == null) {
+          if (!waitNoted) {
+            listener.note("waiting for another process pulling " + what + " to finish");
+            waitNoted = true;
+          }
+          fl = ch.lock();
+        }
+        if (opened != null && opened.equals(fileKey(key))) {
+          return new DirectoryLock(jvm, ch, fl);
+        }
+        // the holder removed the directory of a failed first pull (lock file included) while this
+        // call waited: the lock is on a file nobody else will lock again; start over
+        closeQuietly(ch);
+        ch = null;
+        Files.createDirectories(key.getParent());
       }
-      return new DirectoryLock(jvm, ch, fl);
     } catch (ClosedByInterruptException e) {
       jvm.unlock();
       Thread.currentThread().interrupt();
@@ -72,6 +98,20 @@ public final class DirectoryLock implements AutoCloseable {
       closeQuietly(ch);
       jvm.unlock();
       throw new LocalStorageException("cannot lock " + lockFile + ": " + Describe.cause(e), e);
+    }
+  }
+
+  /**
+   * Identifies the file now at {@code path}: its file key (device and inode on Unix), or the path
+   * itself where the file system has no keys (Windows, where an open lock file cannot be deleted
+   * anyway); null when no file is there.
+   */
+  private static Object fileKey(Path path) throws IOException {
+    try {
+      Object k = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      return k != null ? k : path;
+    } catch (NoSuchFileException e) {
+      return null;
     }
   }
 

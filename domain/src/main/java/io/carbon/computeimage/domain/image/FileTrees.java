@@ -3,6 +3,7 @@ package io.carbon.computeimage.domain.image;
 import io.carbon.computeimage.ports.error.LocalStorageException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileStore;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,10 +14,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.DosFileAttributeView;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Deletes directory trees without following symbolic links or crossing mount points, clearing the DOS read-only attribute
- * where a file system has one (Windows).
+ * Deletes directory trees without following symbolic links or crossing mount points, clearing the
+ * DOS read-only attribute where a file system has one (Windows).
  *
  * @since 0.1
  */
@@ -96,6 +98,47 @@ public final class FileTrees {
         return fs.name() + "|" + fs.type();
       } catch (IOException e2) {
         return null;
+      }
+    }
+  }
+
+  /**
+   * Creates a directory and its missing parents, like {@link Files#createDirectories}, and tells
+   * which of them this call created.
+   *
+   * @param dir the directory
+   * @return the topmost directory that did not exist before, or empty when {@code dir} existed
+   * @throws IOException when a directory cannot be created
+   */
+  public static Optional<Path> createDirectories(Path dir) throws IOException {
+    Path top = null;
+    for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+      top = p;
+    }
+    Files.createDirectories(dir);
+    return Optional.ofNullable(top);
+  }
+
+  /**
+   * Deletes a directory tree, then its parents up to and including {@code top} while they are
+   * empty (a parent holding anything else stops the walk).
+   *
+   * @param dir the directory to delete
+   * @param top the topmost parent that may be deleted ({@code dir} itself or one of its ancestors)
+   * @throws LocalStorageException naming the path that could not be deleted
+   */
+  public static void deleteWithEmptyParents(Path dir, Path top) throws LocalStorageException {
+    deleteRecursively(dir);
+    if (dir.equals(top) || !dir.startsWith(top)) {
+      return;
+    }
+    for (Path p = dir.getParent(); p != null && p.startsWith(top); p = p.getParent()) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (DirectoryNotEmptyException e) {
+        return;
+      } catch (IOException e) {
+        throw new LocalStorageException("cannot delete " + p + ": " + Describe.cause(e), e);
       }
     }
   }

@@ -164,6 +164,31 @@ public final class ImageRecordStore {
   }
 
   /**
+   * Removes what a failed first pull left: the image directory it created, when no record was
+   * written in it (a recorded image is complete and stays), and then its parents up to {@code
+   * createdTop} while they are empty. Call it while holding the directory's {@link DirectoryLock}:
+   * a pull waiting for that lock notices and starts over. A failure to delete is added to {@code
+   * failure} as suppressed, never thrown.
+   *
+   * @param dir the image directory
+   * @param createdTop the topmost directory the pull created ({@code dir} or an ancestor)
+   * @param failure the pull's failure, which the caller rethrows
+   * @return true when the directory was removed
+   */
+  public boolean discardFailedPull(Path dir, Path createdTop, Throwable failure) {
+    if (Files.exists(dir.resolve(FILE_NAME), LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try {
+      FileTrees.deleteWithEmptyParents(dir, createdTop);
+      return true;
+    } catch (LocalStorageException e) {
+      failure.addSuppressed(e);
+      return false;
+    }
+  }
+
+  /**
    * Lists image directories under a root: every directory holding a record (ready) and every
    * leaf directory holding files but no record (incomplete). The {@code cache} directory directly
    * under the root is not listed.
@@ -223,8 +248,8 @@ public final class ImageRecordStore {
           if (!child.equals(cache)) {
             subdirs.add(child);
           }
-        } else {
-          hasFiles = true;
+        } else if (!child.getFileName().toString().equals(DirectoryLock.FILE_NAME)) {
+          hasFiles = true; // a lone lock file is what a failed pull may leave where it cannot be deleted
         }
       }
     }

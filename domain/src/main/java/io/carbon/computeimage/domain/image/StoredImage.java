@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param reference the reference, from the record or, when incomplete, from the path
  * @param platform the architecture or platform, or {@code -}
  * @param registry the registry path segment
- * @param sizeBytes the apparent size of the files in the directory
+ * @param sizeBytes the size of the files in the directory: their apparent size, except a VM's sparse
+ *     disk, which counts with its allocated (data) bytes when the library lists it
  * @param record the record, present when ready
  * @since 0.1
  */
@@ -35,5 +36,15 @@ public record StoredImage(
     Objects.requireNonNull(platform, "platform is null");
     Objects.requireNonNull(registry, "registry is null");
     Objects.requireNonNull(record, "record is null");
+  }
+
+  /**
+   * Returns a copy with another size.
+   *
+   * @param bytes the size in bytes
+   * @return the copy
+   */
+  public StoredImage withSizeBytes(long bytes) {
+    return new StoredImage(dir, status, kind, reference, platform, registry, bytes, record);
   }
 }

@@ -1,9 +1,16 @@
 package io.carbon.computeimage.domain.vm;
 
 import io.carbon.computeimage.domain.image.ImageRecord;
+import io.carbon.computeimage.domain.image.ImageRecordStore;
+import io.carbon.computeimage.domain.image.ImageStatus;
 import io.carbon.computeimage.domain.image.PulledImage;
+import io.carbon.computeimage.domain.image.StoredImage;
 import io.carbon.computeimage.ports.model.DiskFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Reads VM facts from an image record.
@@ -45,6 +52,46 @@ public final class VmImages {
   public static final String DATA_BYTES = "dataBytes";
 
   private VmImages() {}
+
+  /**
+   * Returns a listed image with the size it takes on disk: for a ready VM image with a sparse
+   * raw disk, the disk counts with its data bytes recorded at conversion (the blocks the file
+   * system allocated; holes excluded) instead of its apparent size. The JDK cannot read a file's
+   * allocated blocks, so the recorded figure is used while the disk is unchanged since the record
+   * was written; a disk modified later (a VM wrote to it) counts with its apparent size, an upper
+   * bound. Other images are returned as they are.
+   *
+   * @param image a listed image
+   * @return the image with {@code sizeBytes} adjusted, or {@code image}
+   */
+  public static StoredImage withAllocatedSize(StoredImage image) {
+    Optional<ImageRecord> record = image.record();
+    if (image.status() != ImageStatus.READY
+        || record.isEmpty()
+        || !ImageRecord.KIND_VM.equals(record.get().kind())) {
+      return image;
+    }
+    ImageRecord r = record.get();
+    if (!r.attribute(DISK_FORMAT).orElse("").equals(DiskFormat.RAW.name())
+        || r.attribute(DATA_BYTES).isEmpty()
+        || r.attribute(DISK_FILE).isEmpty()) {
+      return image;
+    }
+    Path disk = image.dir().resolve(r.attribute(DISK_FILE).get());
+    Path recordFile = image.dir().resolve(ImageRecordStore.FILE_NAME);
+    try {
+      long dataBytes = Long.parseLong(r.attribute(DATA_BYTES).get());
+      if (!Files.isRegularFile(disk, LinkOption.NOFOLLOW_LINKS)
+          || Files.getLastModifiedTime(disk).compareTo(Files.getLastModifiedTime(recordFile)) > 0
+          || dataBytes < 0) {
+        return image;
+      }
+      long apparent = Files.size(disk);
+      return image.withSizeBytes(image.sizeBytes() - apparent + Math.min(dataBytes, apparent));
+    } catch (IOException | NumberFormatException e) {
+      return image;
+    }
+  }
 
   /**
    * Returns the paths of a pulled VM image.

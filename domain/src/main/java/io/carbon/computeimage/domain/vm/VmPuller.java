@@ -4,6 +4,7 @@ import io.carbon.computeimage.domain.catalog.DistroCatalogs;
 import io.carbon.computeimage.domain.format.HumanBytes;
 import io.carbon.computeimage.domain.image.Describe;
 import io.carbon.computeimage.domain.image.DirectoryLock;
+import io.carbon.computeimage.domain.image.FileTrees;
 import io.carbon.computeimage.domain.image.ImageRecord;
 import io.carbon.computeimage.domain.image.ImageRecordStore;
 import io.carbon.computeimage.domain.image.PulledImage;
@@ -44,13 +45,15 @@ import java.util.Optional;
  * second pull finds the first one's record and returns without downloading. The record is removed
  * before the disk changes and written only once the disk is complete, so an interrupted pull is
  * never reported as ready; a failed kernel extraction leaves a complete disk recorded ready, listing
- * kernel files only when they were extracted. Thread-safe.
+ * kernel files only when they were extracted. A first pull that fails (not found, checksum
+ * mismatch, cancelled...) removes the image directory it created, so nothing is listed; the cache
+ * keeps a partial download for the next attempt to resume. Thread-safe.
  *
  * @since 0.1
  */
 public final class VmPuller {
   /** Name of the lock file inside the image directory. */
-  public static final String LOCK_FILE = ".pull.lock";
+  public static final String LOCK_FILE = DirectoryLock.FILE_NAME;
 
   private static final List<String> KERNEL_ATTRIBUTES =
       List.of(
@@ -127,99 +130,121 @@ public final class VmPuller {
     cancellation.check();
 
     RootGuard.mark(layout.root());
-    createDirectories(paths.dir());
+    Optional<Path> created = createDirectories(paths.dir());
     String what = catalog.name() + ":" + image.version() + " (" + ref.arch() + ")";
     try (DirectoryLock lock = DirectoryLock.acquire(paths.dir().resolve(LOCK_FILE), listener, what)) {
-      Optional<ImageRecord> existing = records.read(paths.dir());
-      if (existing.isPresent() && diskUpToDate(existing.get(), image, paths)) {
-        ImageRecord r = existing.get();
-        if (extractor == null || kernelPresent(r, paths)) {
-          listener.note(what + " is up to date (" + image.digest() + ")");
-          return new PulledImage(paths.dir(), r);
-        }
+      try {
+        return pullLocked(
+            ref, catalog, image, paths, format, converter, extractor, what, listener, cancellation);
+      } catch (ComputeImageException | RuntimeException e) {
+        // a first pull that failed leaves no image entry (the cache keeps the download for resume)
+        created.ifPresent(top -> records.discardFailedPull(paths.dir(), top, e));
+        throw e;
       }
-      Map<String, String> attrs = new HashMap<>();
-      boolean reuseDisk = existing.isPresent() && diskUpToDate(existing.get(), image, paths);
-      if (reuseDisk) {
-        // the disk stays as it is, so its record stays true: keep it while the kernel is extracted
-        attrs.putAll(existing.get().attributes());
-        KERNEL_ATTRIBUTES.forEach(attrs::remove);
-      } else {
-        records.delete(paths.dir()); // the disk is about to change: never report it ready meanwhile
-        DownloadResult download =
-            services
-                .downloader()
-                .download(
-                    new DownloadRequest(image.location().diskUri(), Map.of(), image.digest(), -1),
-                    paths.cache(),
-                    listener,
-                    cancellation);
-        if (download.reused()) {
-          listener.note("using cached " + paths.cache().getFileName() + " (checksum matches the mirror)");
-        }
-        cancellation.check();
-        String notQcow2 =
-            image.location().diskUri() + " (downloaded to " + paths.cache() + "): not a qcow2 image";
-        DiskFormat detected;
-        try {
-          detected = converter.detect(paths.cache());
-        } catch (UnsupportedFeatureException e) {
-          throw new MalformedImageException(notQcow2 + " (" + e.getMessage() + ")", e);
-        }
-        if (detected != DiskFormat.QCOW2) {
-          throw new MalformedImageException(
-              notQcow2 + " (content looks like " + detected + "); distro cloud images are qcow2");
-        }
-        ConversionResult converted =
-            converter.convert(paths.cache(), paths.disk(), format, listener, cancellation);
-        listener.note(
-            "wrote "
-                + paths.disk()
-                + " ("
-                + HumanBytes.format(converted.virtualSize())
-                + " virtual, "
-                + HumanBytes.format(converted.dataBytes())
-                + " data)");
-        attrs.put(VmImages.VIRTUAL_SIZE, Long.toString(converted.virtualSize()));
-        attrs.put(VmImages.DATA_BYTES, Long.toString(converted.dataBytes()));
-      }
-      attrs.put(VmImages.DISTRO, catalog.name());
-      attrs.put(VmImages.VERSION, image.version());
-      attrs.put(VmImages.BUILD, image.build());
-      attrs.put(VmImages.SOURCE_URL, image.location().diskUri().toString());
-      attrs.put(VmImages.CHECKSUM_URL, image.location().checksumUri().toString());
-      attrs.put(VmImages.SOURCE_DIGEST, image.digest().toString());
-      attrs.put(VmImages.DISK_FILE, paths.disk().getFileName().toString());
-      attrs.put(VmImages.DISK_FORMAT, format.name());
-      attrs.put(VmImages.CACHE, paths.cache().toAbsolutePath().toString());
-
-      if (extractor != null) {
-        BootFiles boot;
-        try {
-          cancellation.check();
-          Path input = format == DiskFormat.RAW ? paths.disk() : paths.cache();
-          boot = extractor.extract(input, paths.dir(), KernelOptions.defaults(), listener, cancellation);
-        } catch (ComputeImageException e) {
-          // the disk is complete: record it ready (without kernel files) and report the failure
-          try {
-            records.write(paths.dir(), record(ref, catalog, image, paths, attrs));
-          } catch (ComputeImageException writeFailure) {
-            e.addSuppressed(writeFailure);
-          }
-          throw e;
-        }
-        attrs.put(VmImages.KERNEL, boot.kernel().getFileName().toString());
-        attrs.put(VmImages.INITRD, boot.initrd().getFileName().toString());
-        attrs.put(VmImages.CMDLINE, boot.cmdline().getFileName().toString());
-        attrs.put(VmImages.COMMAND_LINE, boot.commandLine());
-        attrs.put(VmImages.KERNEL_VERSION, boot.kernelVersion());
-      }
-
-      cancellation.check();
-      ImageRecord record = record(ref, catalog, image, paths, attrs);
-      records.write(paths.dir(), record);
-      return new PulledImage(paths.dir(), record);
     }
+  }
+
+  private PulledImage pullLocked(
+      VmRef ref,
+      DistroCatalog catalog,
+      ResolvedImage image,
+      VmPaths paths,
+      DiskFormat format,
+      DiskConverter converter,
+      KernelExtractor extractor,
+      String what,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    Optional<ImageRecord> existing = records.read(paths.dir());
+    if (existing.isPresent() && diskUpToDate(existing.get(), image, paths)) {
+      ImageRecord r = existing.get();
+      if (extractor == null || kernelPresent(r, paths)) {
+        listener.note(what + " is up to date (" + image.digest() + ")");
+        return new PulledImage(paths.dir(), r);
+      }
+    }
+    Map<String, String> attrs = new HashMap<>();
+    boolean reuseDisk = existing.isPresent() && diskUpToDate(existing.get(), image, paths);
+    if (reuseDisk) {
+      // the disk stays as it is, so its record stays true: keep it while the kernel is extracted
+      attrs.putAll(existing.get().attributes());
+      KERNEL_ATTRIBUTES.forEach(attrs::remove);
+    } else {
+      records.delete(paths.dir()); // the disk is about to change: never report it ready meanwhile
+      DownloadResult download =
+          services
+              .downloader()
+              .download(
+                  new DownloadRequest(image.location().diskUri(), Map.of(), image.digest(), -1),
+                  paths.cache(),
+                  listener,
+                  cancellation);
+      if (download.reused()) {
+        listener.note("using cached " + paths.cache().getFileName() + " (checksum matches the mirror)");
+      }
+      cancellation.check();
+      String notQcow2 =
+          image.location().diskUri() + " (downloaded to " + paths.cache() + "): not a qcow2 image";
+      DiskFormat detected;
+      try {
+        detected = converter.detect(paths.cache());
+      } catch (UnsupportedFeatureException e) {
+        throw new MalformedImageException(notQcow2 + " (" + e.getMessage() + ")", e);
+      }
+      if (detected != DiskFormat.QCOW2) {
+        throw new MalformedImageException(
+            notQcow2 + " (content looks like " + detected + "); distro cloud images are qcow2");
+      }
+      ConversionResult converted =
+          converter.convert(paths.cache(), paths.disk(), format, listener, cancellation);
+      listener.note(
+          "wrote "
+              + paths.disk()
+              + " ("
+              + HumanBytes.format(converted.virtualSize())
+              + " virtual, "
+              + HumanBytes.format(converted.dataBytes())
+              + " data)");
+      attrs.put(VmImages.VIRTUAL_SIZE, Long.toString(converted.virtualSize()));
+      attrs.put(VmImages.DATA_BYTES, Long.toString(converted.dataBytes()));
+    }
+    attrs.put(VmImages.DISTRO, catalog.name());
+    attrs.put(VmImages.VERSION, image.version());
+    attrs.put(VmImages.BUILD, image.build());
+    attrs.put(VmImages.SOURCE_URL, image.location().diskUri().toString());
+    attrs.put(VmImages.CHECKSUM_URL, image.location().checksumUri().toString());
+    attrs.put(VmImages.SOURCE_DIGEST, image.digest().toString());
+    attrs.put(VmImages.DISK_FILE, paths.disk().getFileName().toString());
+    attrs.put(VmImages.DISK_FORMAT, format.name());
+    attrs.put(VmImages.CACHE, paths.cache().toAbsolutePath().toString());
+
+    if (extractor != null) {
+      BootFiles boot;
+      try {
+        cancellation.check();
+        Path input = format == DiskFormat.RAW ? paths.disk() : paths.cache();
+        boot = extractor.extract(input, paths.dir(), KernelOptions.defaults(), listener, cancellation);
+      } catch (ComputeImageException e) {
+        // the disk is complete: record it ready (without kernel files) and report the failure
+        try {
+          records.write(paths.dir(), record(ref, catalog, image, paths, attrs));
+        } catch (ComputeImageException writeFailure) {
+          e.addSuppressed(writeFailure);
+        }
+        throw e;
+      }
+      attrs.put(VmImages.KERNEL, boot.kernel().getFileName().toString());
+      attrs.put(VmImages.INITRD, boot.initrd().getFileName().toString());
+      attrs.put(VmImages.CMDLINE, boot.cmdline().getFileName().toString());
+      attrs.put(VmImages.COMMAND_LINE, boot.commandLine());
+      attrs.put(VmImages.KERNEL_VERSION, boot.kernelVersion());
+    }
+
+    cancellation.check();
+    ImageRecord record = record(ref, catalog, image, paths, attrs);
+    records.write(paths.dir(), record);
+    return new PulledImage(paths.dir(), record);
   }
 
   private ImageRecord record(
@@ -244,9 +269,9 @@ public final class VmPuller {
         && Files.isRegularFile(paths.dir().resolve(r.attribute(VmImages.INITRD).orElse(VmPaths.INITRD)));
   }
 
-  private static void createDirectories(Path dir) throws LocalStorageException {
+  private static Optional<Path> createDirectories(Path dir) throws LocalStorageException {
     try {
-      Files.createDirectories(dir);
+      return FileTrees.createDirectories(dir);
     } catch (IOException e) {
       throw new LocalStorageException(
           "cannot create image directory " + dir + ": " + Describe.cause(e), e);

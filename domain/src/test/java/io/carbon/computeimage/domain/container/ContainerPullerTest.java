@@ -249,6 +249,19 @@ final class ContainerPullerTest {
   }
 
   @Test
+  void pull_firstPullFailsBeforeAnyLayer_noImageDirectory() throws Exception {
+    source.unserved = "only";
+    source.image("localhost/gone:1", "linux", "amd64", "only");
+    assertThatThrownBy(() -> pull("localhost/gone:1")).isInstanceOf(NotFoundException.class);
+    assertThat(root.resolve("localhost")).doesNotExist();
+    assertThat(new ImageRecordStore().list(root, "cache")).isEmpty();
+
+    source.image("localhost/win:1", "windows", "amd64", "a");
+    assertThatThrownBy(() -> pull("localhost/win:1")).isInstanceOf(NotFoundException.class);
+    assertThat(root.resolve("localhost")).doesNotExist();
+  }
+
+  @Test
   void pull_malformedLayer_refusedAndTempRemoved() throws Exception {
     source.image("localhost/mal:1", "linux", "amd64", "a", "MALFORMED");
     assertThatThrownBy(() -> pull("localhost/mal:1")).isInstanceOf(MalformedImageException.class);

@@ -1,0 +1,123 @@
+package io.carbon.computeimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bash launcher {@code ./image-cli}, copied into a scratch tree whose {@code
+ * app-cli/target/image-cli.jar} is {@link LauncherProbe} (and marked built, so no Maven runs):
+ * default JVM options when {@code JAVA_OPTS} is unset, and a UTF-8 locale when the caller's is not.
+ */
+@EnabledOnOs(OS.LINUX)
+final class LauncherScriptTest {
+  @TempDir Path tree;
+  @TempDir Path files;
+  private Path launcher;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    launcher = tree.resolve("image-cli");
+    Files.copy(repoLauncher(), launcher);
+    launcher.toFile().setExecutable(true);
+    Path target = Files.createDirectories(tree.resolve("app-cli/target"));
+    writeProbeJar(target.resolve("image-cli.jar"));
+    Path stamp = Files.writeString(target.resolve(".image-cli.built"), "");
+    Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().plusSeconds(3600)));
+  }
+
+  private static Path repoLauncher() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("image-cli")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+        return p.resolve("image-cli");
+      }
+    }
+    throw new AssertionError("image-cli launcher not found above " + Path.of("").toAbsolutePath());
+  }
+
+  private static void writeProbeJar(Path jar) throws IOException, URISyntaxException {
+    String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+    Path classes = Path.of(LauncherProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Manifest mf = new Manifest();
+    mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
+    try (OutputStream os = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(os, mf)) {
+      out.putNextEntry(new JarEntry(entry));
+      out.write(Files.readAllBytes(classes.resolve(entry)));
+      out.closeEntry();
+    }
+  }
+
+  /** Runs the launcher with a clean locale environment plus {@code env}; returns the probe's output. */
+  private String run(Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder();
+    pb.command().add(launcher.toString());
+    pb.command().add(files.toString());
+    pb.command().addAll(List.of(args));
+    Map<String, String> e = pb.environment();
+    e.keySet().removeIf(k -> k.equals("LANG") || k.equals("LANGUAGE") || k.startsWith("LC_") || k.equals("JAVA_OPTS"));
+    e.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + e.getOrDefault("PATH", "/usr/bin:/bin"));
+    e.putAll(env);
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  @Test
+  void javaOptsUnset_serialGcAnd256mHeap() throws Exception {
+    String out = run(Map.of(), "--version");
+    assertThat(out).contains("-XX:+UseSerialGC").contains("-Xmx256m").contains("args=[--version]");
+    assertThat(out).contains("MarkSweepCompact");
+    assertThat(out).doesNotContain("TieredStopAtLevel");
+  }
+
+  @Test
+  void javaOptsSet_usedInstead_evenWhenEmpty() throws Exception {
+    assertThat(run(Map.of("JAVA_OPTS", "-Xmx300m"), "--version"))
+        .contains("-Xmx300m")
+        .doesNotContain("-Xmx256m")
+        .doesNotContain("UseSerialGC");
+    assertThat(run(Map.of("JAVA_OPTS", ""), "--version")).contains("jvmArgs=[]");
+  }
+
+  @Test
+  void noLocale_switchesToCUtf8_nonAsciiNamesRoundTrip() throws Exception {
+    String out = run(Map.of(), "--version");
+    assertThat(out).contains("LC_ALL=C.UTF-8").contains("jnu=UTF-8").contains("roundTrip=ok");
+  }
+
+  @Test
+  void lcAllC_switchesToCUtf8_nonAsciiNamesRoundTrip() throws Exception {
+    String out = run(Map.of("LC_ALL", "C"), "--version");
+    assertThat(out).contains("LC_ALL=C.UTF-8").contains("jnu=UTF-8").contains("roundTrip=ok");
+    assertThat(run(Map.of("LANG", "C"), "--version")).contains("roundTrip=ok");
+  }
+
+  @Test
+  void utf8LocaleAlready_leftAlone() throws Exception {
+    String out = run(Map.of("LANG", "C.UTF-8"), "--version");
+    assertThat(out).contains("LC_ALL=null").contains("jnu=UTF-8").contains("roundTrip=ok");
+  }
+}

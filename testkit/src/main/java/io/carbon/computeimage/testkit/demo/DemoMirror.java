@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,8 +191,8 @@ public final class DemoMirror {
     Path cache = cacheDir.toAbsolutePath();
     Files.createDirectories(cache);
     try (FileChannel ch = FileChannel.open(cache.resolve(".lock"),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = ch.lock()) {
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ch.lock(); // released when the channel closes
       List<Disk> disks = new ArrayList<>();
       for (Request r : requests) {
         disks.add(disk(cache, kernelCacheDir, r.layout()));

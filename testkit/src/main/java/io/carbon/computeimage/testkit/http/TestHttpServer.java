@@ -83,7 +83,7 @@ public final class TestHttpServer implements AutoCloseable {
   private final Map<String, Responder> stubs = new ConcurrentHashMap<>();
   private final List<RecordedRequest> log = new CopyOnWriteArrayList<>();
 
-  private TestHttpServer(Path root) {
+  private TestHttpServer(Path root, int port) {
     this.root = root == null ? null : root.toAbsolutePath().normalize();
     int id = SERVER_IDS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
@@ -95,10 +95,11 @@ public final class TestHttpServer implements AutoCloseable {
               return t;
             });
     try {
-      this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     } catch (IOException e) {
       executor.shutdownNow();
-      throw new UncheckedIOException("cannot bind a test HTTP server on 127.0.0.1", e);
+      throw new UncheckedIOException("cannot bind a test HTTP server on 127.0.0.1"
+          + (port == 0 ? "" : ":" + port), e);
     }
     server.setExecutor(executor);
     server.createContext("/", this::handle);
@@ -114,7 +115,24 @@ public final class TestHttpServer implements AutoCloseable {
    */
   public static TestHttpServer serving(Path root) {
     Objects.requireNonNull(root, "root is null");
-    return new TestHttpServer(root);
+    return new TestHttpServer(root, 0);
+  }
+
+  /**
+   * Starts a server that serves the files under {@code root} on a given port of {@code 127.0.0.1}
+   * (the offline demo mirror; tests use {@link #serving(Path)}).
+   *
+   * @param root the directory served as {@code /}
+   * @param port the port, 1 to 65535
+   * @return the running server
+   * @throws UncheckedIOException when the server cannot bind (the port is taken)
+   */
+  public static TestHttpServer serving(Path root, int port) {
+    Objects.requireNonNull(root, "root is null");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be 1 to 65535: " + port);
+    }
+    return new TestHttpServer(root, port);
   }
 
   /**
@@ -124,7 +142,7 @@ public final class TestHttpServer implements AutoCloseable {
    * @throws UncheckedIOException when the server cannot bind
    */
   public static TestHttpServer start() {
-    return new TestHttpServer(null);
+    return new TestHttpServer(null, 0);
   }
 
   /** @return the port the server listens on (on 127.0.0.1) */

@@ -310,6 +310,7 @@ public final class ComputeImage {
   }
 
   private void removeImageDir(Path dir, Path root) throws ComputeImageException {
+    FileTrees.requireNoMountPoint(dir); // before anything is deleted
     records.delete(dir); // first: a half-deleted directory must not look ready
     FileTrees.deleteRecursively(dir);
     // prune now-empty parents up to (not including) the root

@@ -414,4 +414,27 @@ final class VmPullTest {
     assertThat(images(LINUX, false).remove(VmRef.of("ubuntu:24.04", "amd64"))).isFalse();
     assertThat(Files.exists(root.resolve("cloud-images.ubuntu.com"))).isFalse();
   }
+
+  @Test
+  void remove_mountInsideImageDir_refusedBeforeDeletingAnything() throws Exception {
+    ComputeImage images = images(LINUX, false);
+    PulledImage img = images.pull(VmRef.of("ubuntu:24.04", "amd64"));
+    Path dir = img.dir();
+    Path mountPoint = Files.createDirectories(dir.resolve("mnt"));
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint.toString())
+            .inheritIO()
+            .start();
+    assertThat(mount.waitFor()).isZero(); // the tests run as root
+    try {
+      assertThatThrownBy(() -> images.remove(VmRef.of("ubuntu:24.04", "amd64")))
+          .isInstanceOf(io.carbon.computeimage.ports.error.LocalStorageException.class)
+          .hasMessageContaining(mountPoint.toString())
+          .hasMessageContaining("nothing was deleted");
+      assertThat(images.findVm(VmRef.of("ubuntu:24.04", "amd64"))).isPresent();
+    } finally {
+      assertThat(new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start().waitFor())
+          .isZero();
+    }
+  }
 }

@@ -156,6 +156,7 @@ public final class ContainerOperations {
    * @throws ComputeImageException when deleting fails
    */
   public void removeDirectory(Path dir) throws ComputeImageException {
+    FileTrees.requireNoMountPoint(dir); // before anything is deleted
     records.delete(dir);
     if (layerStore.isPresent()) {
       layerStore.get().remove(dir);

@@ -38,6 +38,9 @@ public final class FileTrees {
       return;
     }
     Object rootDevice = device(path);
+    // mount points first, so that a refused deletion has deleted nothing (an overlay mounted over
+    // an image's layers and upper dir must not lose its upper dir)
+    requireNoMountPoint(path);
     Path[] crossing = new Path[1];
     try {
       Files.walkFileTree(
@@ -86,6 +89,55 @@ public final class FileTrees {
               + crossing[0]
               + " is on another mounted file system (unmount it first)");
     }
+  }
+
+  /**
+   * Checks that no directory of a tree is another mounted file system; call it before deleting
+   * anything that belongs to the tree (records included).
+   *
+   * @param tree the directory tree (a missing path passes)
+   * @throws LocalStorageException naming the mount point
+   */
+  public static void requireNoMountPoint(Path tree) throws LocalStorageException {
+    if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Optional<Path> mount = findMountPoint(tree, device(tree));
+    if (mount.isPresent()) {
+      throw new LocalStorageException(
+          "refusing to delete " + tree + ": " + mount.get()
+              + " is on another mounted file system (unmount it first); nothing was deleted");
+    }
+  }
+
+  private static Optional<Path> findMountPoint(Path tree, Object rootDevice)
+      throws LocalStorageException {
+    Path[] found = new Path[1];
+    try {
+      Files.walkFileTree(
+          tree,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              if (!Objects.equals(device(dir), rootDevice)) {
+                found[0] = dir;
+                return FileVisitResult.TERMINATE;
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+              if (exc instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+              }
+              throw exc;
+            }
+          });
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot read " + tree + ": " + Describe.cause(e), e);
+    }
+    return Optional.ofNullable(found[0]);
   }
 
   /** The identity of the file system holding a path (device number on Unix). */

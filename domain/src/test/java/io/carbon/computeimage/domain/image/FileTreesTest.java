@@ -40,7 +40,11 @@ final class FileTreesTest {
   void deleteRecursively_mountInside_stopsAndLeavesTheMountedFilesystemAlone() throws Exception {
     // the tests run as root (CI and the dev machines): a tmpfs mounted inside the tree
     Path tree = Files.createDirectories(tmp.resolve("tree"));
-    Path mountPoint = Files.createDirectories(tree.resolve("layers/00"));
+    // names sorted before and after the mount point: neither may be deleted
+    Path upper = Files.createDirectories(tree.resolve("a-upper"));
+    Files.writeString(upper.resolve("written-through-the-mount"), "user data");
+    Files.writeString(tree.resolve("z-record"), "record");
+    Path mountPoint = Files.createDirectories(tree.resolve("m/rootfs"));
     run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint.toString());
     try {
       Files.writeString(mountPoint.resolve("precious"), "data");
@@ -48,8 +52,11 @@ final class FileTreesTest {
       assertThatThrownBy(() -> FileTrees.deleteRecursively(tree))
           .isInstanceOf(LocalStorageException.class)
           .hasMessageContaining(mountPoint.toString())
-          .hasMessageContaining("another mounted file system");
+          .hasMessageContaining("another mounted file system")
+          .hasMessageContaining("nothing was deleted");
       assertThat(mountPoint.resolve("precious")).hasContent("data");
+      assertThat(upper.resolve("written-through-the-mount")).hasContent("user data");
+      assertThat(tree.resolve("z-record")).hasContent("record");
     } finally {
       run("umount", mountPoint.toString());
     }

@@ -83,7 +83,7 @@ public class ImageCli extends ParentCommand {
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter err = ex.getCommandLine().getErr();
-          err.println("image-cli: " + ex.getMessage());
+          err.println("image-cli: " + SafeText.escape(ex.getMessage()));
           CommandSpec spec = ex.getCommandLine().getCommandSpec();
           err.println("Try '" + spec.qualifiedName() + " --help' for usage.");
           err.flush();
@@ -97,14 +97,14 @@ public class ImageCli extends ParentCommand {
             env.cancel().report(err); // Ctrl-C: one line, the same the shutdown hook would print
             code = ErrorKind.CANCELLED.exitCode();
           } else if (ex instanceof ComputeImageException cie) {
-            err.println("image-cli: " + cie.getMessage());
+            err.println("image-cli: " + SafeText.escape(cie.getMessage()));
             code = cie.kind().exitCode();
           } else if (ex instanceof CommandLine.ParameterException pe) {
-            err.println("image-cli: " + pe.getMessage());
+            err.println("image-cli: " + SafeText.escape(pe.getMessage()));
             err.println("Try '" + pe.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             code = ErrorKind.INVALID_INPUT.exitCode();
           } else {
-            err.println("image-cli: unexpected error: " + ex);
+            err.println("image-cli: unexpected error: " + SafeText.escape(String.valueOf(ex)));
             code = 1;
           }
           if (stacktrace(parseResult)) {

@@ -73,6 +73,7 @@ public class InfoContainerCommand extends BaseCommand {
       info.put("layers", layers);
       info.put("upper", p.upper().toString());
       info.put("work", p.work().toString());
+      info.put("mountOptions", p.mountOptions());
       info.put("env", ContainerImages.list(r, "env"));
       info.put("entrypoint", ContainerImages.list(r, "entrypoint"));
       info.put("cmd", ContainerImages.list(r, "cmd"));
@@ -98,7 +99,7 @@ public class InfoContainerCommand extends BaseCommand {
         if (v instanceof Long && e.getKey().endsWith("Size")) {
           v = HumanBytes.format((Long) v) + " (" + v + " bytes)";
         }
-        out().printf("%-16s %s%n", e.getKey() + ":", v);
+        out().printf("%-16s %s%n", e.getKey() + ":", SafeText.escape(String.valueOf(v)));
       }
     }
     return pulled.isPresent() ? 0 : ErrorKind.NOT_PULLED.exitCode();

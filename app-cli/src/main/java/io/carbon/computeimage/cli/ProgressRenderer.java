@@ -51,7 +51,8 @@ final class ProgressRenderer implements ProgressListener {
   }
 
   @Override
-  public synchronized void started(String taskId, String description, long totalBytes) {
+  public synchronized void started(String taskId, String rawDescription, long totalBytes) {
+    String description = SafeText.escape(rawDescription);
     Task t = new Task(description, totalBytes, nanoTime.getAsLong());
     tasks.put(taskId, t);
     if (terminal) {
@@ -130,7 +131,7 @@ final class ProgressRenderer implements ProgressListener {
     if (terminal) {
       clearLine();
     }
-    err.println(message);
+    err.println(SafeText.escape(message));
     err.flush();
   }
 

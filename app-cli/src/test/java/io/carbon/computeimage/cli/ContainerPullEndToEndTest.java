@@ -135,8 +135,7 @@ final class ContainerPullEndToEndTest {
     Path bundle = work.resolve("bundle-" + System.nanoTime());
     Path merged = Files.createDirectory(root.resolve("merged"));
     Exec.run("umoci", "unpack", "--image", layout + ":base", bundle.toString());
-    Exec.run("mount", "-t", "overlay", "overlay", "-o",
-        "lowerdir=" + p.lowerDirOption() + ",upperdir=" + p.upper() + ",workdir=" + p.work(), merged.toString());
+    Exec.run("mount", "-t", "overlay", "overlay", "-o", p.mountOptions(), merged.toString());
     try {
       TreeSnapshot expected = TreeSnapshot.of(bundle.resolve("rootfs"));
       TreeSnapshot actual = TreeSnapshot.of(merged);
@@ -215,6 +214,14 @@ final class ContainerPullEndToEndTest {
         .contains("echo hi")
         .contains("\"workingDir\": \"/w\"")
         .contains("sha256:");
+    CliHarness.Result infoText = cli.run("info", "container", ref);
+    ContainerPaths paths =
+        ComputeImage.containerPathsFromImage(
+            ComputeImage.builder().rootDir(data).pluginRegistry(reg).build()
+                .findContainer(ContainerRef.of(ref)).orElseThrow());
+    assertThat(infoText.out())
+        .contains("mountOptions:    " + paths.mountOptions())
+        .contains("lowerdir=" + paths.layers().get(2) + ":" + paths.layers().get(1) + ":");
 
     CliHarness.Result ls = cli.run("ls");
     assertThat(ls.out()).contains(ref).contains("container").contains("ready");

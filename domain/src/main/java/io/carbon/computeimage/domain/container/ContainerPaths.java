@@ -44,6 +44,21 @@ public record ContainerPaths(Path dir, List<Path> layers, Path upper, Path work,
     return sb.toString();
   }
 
+  /**
+   * Returns the whole overlayfs mount option string for this image, paths escaped as in {@link
+   * #lowerDirOption()}: {@code mount -t overlay overlay -o <this> <target>}.
+   *
+   * @return {@code lowerdir=...,upperdir=...,workdir=...}
+   */
+  public String mountOptions() {
+    return "lowerdir="
+        + lowerDirOption()
+        + ",upperdir="
+        + escape(upper.toString())
+        + ",workdir="
+        + escape(work.toString());
+  }
+
   private static String escape(String path) {
     StringBuilder sb = new StringBuilder(path.length());
     for (char c : path.toCharArray()) {

@@ -112,6 +112,18 @@ public final class ImageReference {
         throw new InvalidReferenceException(
             "invalid image reference '" + input + "': invalid registry '" + registry + "'");
       }
+      int portColon = registry.lastIndexOf(':');
+      if (portColon > registry.lastIndexOf(']')) {
+        String port = registry.substring(portColon + 1);
+        if (port.length() > 5 || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+          throw new InvalidReferenceException(
+              "invalid image reference '"
+                  + input
+                  + "': registry port "
+                  + port
+                  + " is outside 1-65535");
+        }
+      }
     }
     if (registry.equals("index.docker.io")) {
       registry = DOCKER_HUB;

@@ -91,6 +91,11 @@ final class ImageReferenceTest {
         " ubuntu",
         "host:notaport/app",
         "a/../b",
+        "host:99999/x",
+        "127.0.0.1:70000/x",
+        "127.0.0.1:0/x",
+        "[::1]:123456/x",
+        "host:0000000001/x",
       })
   void parse_invalidReference_throwsNamingInput(String input) {
     assertThatThrownBy(() -> ImageReference.parse(input))

@@ -224,7 +224,7 @@ public final class RegistryImageSource implements ImageSource {
       doc = JSON.readValue(body, Documents.ManifestDocument.class);
     } catch (IOException e) {
       throw new MalformedImageException(
-          "manifest " + reference + " of " + image + " is not valid JSON: " + e.getMessage(), e);
+          "manifest " + reference + " of " + image + " " + JsonProblem.describe(e), e);
     }
     if (doc == null) {
       throw new MalformedImageException("manifest " + reference + " of " + image + " is empty");
@@ -281,8 +281,7 @@ public final class RegistryImageSource implements ImageSource {
     try {
       c = JSON.readValue(bytes, Documents.ConfigDocument.class);
     } catch (IOException e) {
-      throw new MalformedImageException(
-          "config of " + image + " is not valid JSON: " + e.getMessage(), e);
+      throw new MalformedImageException("config of " + image + " " + JsonProblem.describe(e), e);
     }
     if (c == null || c.rootfs() == null || c.rootfs().diffIds() == null) {
       throw new MalformedImageException("config of " + image + " has no rootfs.diff_ids");

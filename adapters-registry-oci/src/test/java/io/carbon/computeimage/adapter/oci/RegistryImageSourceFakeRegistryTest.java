@@ -173,6 +173,35 @@ final class RegistryImageSourceFakeRegistryTest {
   }
 
   @Test
+  void resolve_manifestNotJson_oneLineWithPositionNoParserInternals() {
+    reg.manifest("r", "junk", OCI_MANIFEST, "{\"schemaVersion\": 2, oops\n}");
+    assertThatThrownBy(() -> src.resolve(req("r", "junk"), Cancellation.NONE))
+        .isInstanceOf(MalformedImageException.class)
+        .hasMessageContaining("is not valid JSON (line 1, column")
+        .hasMessageNotContaining("\n")
+        .hasMessageNotContaining("Source")
+        .hasMessageNotContaining("jackson");
+  }
+
+  @Test
+  void resolve_configFieldOfWrongType_namesTheField() {
+    String cfg =
+        reg.blob(
+            "r",
+            ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                    + "\"diff_ids\":[" + DIFF + "]},\"config\":{\"Env\":\"X=1\"}}")
+                .getBytes(StandardCharsets.UTF_8));
+    reg.manifest("r", "env", DOCKER_MANIFEST,
+        dockerManifest(cfg, desc("application/vnd.docker.image.rootfs.diff.tar.gzip", "sha256:" + "1".repeat(64), 1)));
+    assertThatThrownBy(() -> src.resolve(req("r", "env"), Cancellation.NONE))
+        .isInstanceOf(MalformedImageException.class)
+        .hasMessageContaining("config of")
+        .hasMessageContaining("wrong type at 'config.Env' (expected an array)")
+        .hasMessageNotContaining("\n")
+        .hasMessageNotContaining("Documents");
+  }
+
+  @Test
   void resolve_ambiguousDocument_refused() {
     reg.manifest("r", "amb", OCI_MANIFEST,
         "{\"schemaVersion\":2,\"manifests\":[],\"layers\":[],\"config\":" + desc("application/vnd.oci.image.config.v1+json", config(""), 1) + "}");

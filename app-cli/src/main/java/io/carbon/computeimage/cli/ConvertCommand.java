@@ -4,8 +4,10 @@ import io.carbon.computeimage.application.ComputeImage;
 import io.carbon.computeimage.domain.format.HumanBytes;
 import io.carbon.computeimage.ports.disk.ConversionResult;
 import io.carbon.computeimage.ports.error.InvalidReferenceException;
+import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import io.carbon.computeimage.ports.model.DiskFormat;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,8 +49,20 @@ public class ConvertCommand extends BaseCommand {
     }
     Path out = Path.of(outFile);
     Format f = format;
-    if (f == null) {
-      f = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".vhd") ? Format.vhd : Format.raw;
+    String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (f == null && !sameFile(in, out)) { // the library refuses output = input by itself
+      for (String ext : List.of(".qcow2", ".qcow", ".vmdk", ".vdi", ".vhdx")) {
+        if (name.endsWith(ext)) {
+          throw new UnsupportedFeatureException(
+              "cannot convert to "
+                  + outFile
+                  + ": writing "
+                  + ext.substring(1)
+                  + " is not supported (outputs: raw, vhd; give --format raw to write raw data"
+                  + " under this name)");
+        }
+      }
+      f = name.endsWith(".vhd") ? Format.vhd : Format.raw;
     }
     DiskFormat target = f == Format.vhd ? DiskFormat.VHD_FIXED : DiskFormat.RAW;
     ComputeImage images = open(null, listener());
@@ -68,5 +82,13 @@ public class ConvertCommand extends BaseCommand {
               + " data)");
     }
     return 0;
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return java.nio.file.Files.exists(b) && java.nio.file.Files.isSameFile(a, b);
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 }

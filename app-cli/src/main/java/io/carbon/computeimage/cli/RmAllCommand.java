@@ -18,8 +18,11 @@ public class RmAllCommand extends BaseCommand {
   int run() throws Exception {
     Path root = root(dir);
     ComputeImage images = open(dir, listener());
-    images.removeAll(root);
-    out().println("removed " + root);
+    if (images.removeAll(root)) {
+      out().println("removed " + root);
+    } else {
+      out().println("nothing to remove: " + root + " does not exist or is empty");
+    }
     return 0;
   }
 }

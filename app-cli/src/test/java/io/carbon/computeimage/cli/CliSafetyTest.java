@@ -74,7 +74,12 @@ final class CliSafetyTest {
     assertThat(root.resolve(".compute-image-root")).exists();
     CliHarness.Result r = cli.run("rm-all");
     assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("removed " + root);
     assertThat(root).doesNotExist();
+
+    CliHarness.Result again = cli.run("rm-all");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("nothing to remove").doesNotContain("removed");
   }
 
   @Test
@@ -102,6 +107,16 @@ final class CliSafetyTest {
     assertThat(slash.code()).isEqualTo(2);
     assertThat(slash.err()).contains("output is a directory");
     assertThat(tmp.resolve("new")).doesNotExist();
+  }
+
+  @Test
+  void convert_toQcow2Name_refused7NothingWritten() throws Exception {
+    Path in = Files.write(tmp.resolve("a.qcow2"), DISK);
+    Path out = tmp.resolve("b.qcow2");
+    CliHarness.Result r = cli.run("convert", in.toString(), out.toString());
+    assertThat(r.code()).isEqualTo(7);
+    assertThat(r.err()).contains("cannot convert to " + out).contains("qcow2 is not supported");
+    assertThat(out).doesNotExist();
   }
 
   @Test

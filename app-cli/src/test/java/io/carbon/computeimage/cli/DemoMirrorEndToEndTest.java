@@ -40,12 +40,16 @@ final class DemoMirrorEndToEndTest {
     }
     assertThat(DemoMirror.DEFAULT_IMAGES).containsExactly("ubuntu:24.04", "debian:12");
 
-    try (TestHttpServer server = TestHttpServer.serving(DemoMirror.mirrorRoot(cache))) {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    try (TestHttpServer server = TestHttpServer.serving(DemoMirror.mirrorRoot(cache, port), port)) {
       List<DemoMirror.Published> published =
           DemoMirror.build(cache, KERNEL_CACHE, requests, server.baseUri());
 
       // the real mirrors' paths and checksum files, with listings to find the newest build
-      Path tree = DemoMirror.mirrorRoot(cache);
+      Path tree = DemoMirror.mirrorRoot(cache, port);
       assertThat(tree.resolve("releases/noble/release-20250101/ubuntu-24.04-server-cloudimg-amd64.img")).isRegularFile();
       assertThat(tree.resolve("releases/noble/release/ubuntu-24.04-server-cloudimg-amd64.img")).isRegularFile();
       assertThat(Files.readString(tree.resolve("releases/noble/release-20250101/SHA256SUMS")))

@@ -354,13 +354,16 @@ public final class ComputeImage {
    * entered.
    *
    * @param root the root directory
+   * @return true when something was deleted, false when the path was missing or empty
    * @throws ComputeImageException {@code InvalidReferenceException} when the path is not a
    *     compute-image root (a file, an unmarked directory, the home or file-system root); {@code
-   *     LocalStorageException} when deleting fails
+   *     LocalStorageException} when deleting fails (a mount point inside the root is found before
+   *     anything is deleted)
    */
-  public void removeAll(Path root) throws ComputeImageException {
+  public boolean removeAll(Path root) throws ComputeImageException {
     String home = System.getProperty("user.home", "");
-    RootGuard.removeRoot(root, home.isBlank() ? Optional.empty() : Optional.of(Path.of(home)));
+    return RootGuard.removeRoot(
+        root, home.isBlank() ? Optional.empty() : Optional.of(Path.of(home)));
   }
 
   /**

@@ -76,12 +76,12 @@ public final class DemoMirrorMain {
       return;
     }
     if (o.buildOnly()) {
-      System.out.println("demo-mirror: tree ready in " + DemoMirror.mirrorRoot(o.cache()));
+      System.out.println("demo-mirror: tree ready in " + DemoMirror.mirrorRoot(o.cache(), o.port()));
       return;
     }
     TestHttpServer server;
     try {
-      server = TestHttpServer.serving(DemoMirror.mirrorRoot(o.cache()), o.port());
+      server = TestHttpServer.serving(DemoMirror.mirrorRoot(o.cache(), o.port()), o.port());
     } catch (UncheckedIOException e) {
       System.err.println("demo-mirror: cannot listen on 127.0.0.1:" + o.port() + " ("
           + e.getCause().getMessage() + "); pass another port: scripts/demo-mirror.sh 8081");
@@ -93,7 +93,7 @@ public final class DemoMirrorMain {
       server.close();
       stopped.countDown();
     }, "demo-mirror-stop"));
-    System.out.print(instructions(o.port(), DemoMirror.mirrorRoot(o.cache()), o.imagesDir(), published));
+    System.out.print(instructions(o.port(), DemoMirror.mirrorRoot(o.cache(), o.port()), o.imagesDir(), published));
     System.out.flush();
     try {
       stopped.await();

@@ -152,13 +152,15 @@ public final class DemoMirror {
   }
 
   /**
-   * The mirror tree {@link #build} writes.
+   * The mirror tree {@link #build} writes for a server port: one tree per port, so demo servers
+   * on different ports sharing a cache do not overwrite each other's tree.
    *
    * @param cacheDir the cache directory
-   * @return {@code <cacheDir>/mirror}
+   * @param port the port the tree is served on
+   * @return {@code <cacheDir>/mirror-<port>}
    */
-  public static Path mirrorRoot(Path cacheDir) {
-    return cacheDir.toAbsolutePath().resolve("mirror");
+  public static Path mirrorRoot(Path cacheDir, int port) {
+    return cacheDir.toAbsolutePath().resolve("mirror-" + port);
   }
 
   /**
@@ -197,7 +199,7 @@ public final class DemoMirror {
       for (Request r : requests) {
         disks.add(disk(cache, kernelCacheDir, r.layout()));
       }
-      Path mirror = mirrorRoot(cache);
+      Path mirror = mirrorRoot(cache, baseUri.getPort());
       deleteTree(mirror);
       MirrorTreeWriter writer = new MirrorTreeWriter(mirror, baseUri);
       List<Published> out = new ArrayList<>();

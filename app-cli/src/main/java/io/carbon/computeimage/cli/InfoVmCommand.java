@@ -3,13 +3,18 @@ package io.carbon.computeimage.cli;
 import io.carbon.computeimage.application.ComputeImage;
 import io.carbon.computeimage.domain.format.HumanBytes;
 import io.carbon.computeimage.domain.image.ImageRecord;
+import io.carbon.computeimage.domain.image.ImageStatus;
 import io.carbon.computeimage.domain.image.PulledImage;
+import io.carbon.computeimage.domain.image.StoredImage;
 import io.carbon.computeimage.domain.vm.VmImages;
 import io.carbon.computeimage.domain.vm.VmPaths;
 import io.carbon.computeimage.domain.vm.VmRef;
 import io.carbon.computeimage.ports.error.ErrorKind;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -70,6 +75,26 @@ public class InfoVmCommand extends BaseCommand {
       r.attribute(VmImages.COMMAND_LINE).ifPresent(v -> info.put("commandLine", v));
     }
 
+    if (pulled.isEmpty()) {
+      // the same name/version/arch pulled from another mirror (--registry is part of the path)
+      List<String> elsewhere = new ArrayList<>();
+      for (StoredImage s : images.list()) {
+        if (s.kind().equals("vm")
+            && s.status() == ImageStatus.READY
+            && !s.dir().equals(p.dir())
+            && sameTail(s.dir(), p.dir())) {
+          elsewhere.add(s.registry());
+        }
+      }
+      if (!elsewhere.isEmpty()) {
+        info.put("pulledFromOtherRegistries", elsewhere);
+        info.put(
+            "hint",
+            "pulled from "
+                + String.join(", ", elsewhere)
+                + "; give the same --registry to see it");
+      }
+    }
     if (json) {
       out().println(Json.write(info));
     } else {
@@ -87,4 +112,10 @@ public class InfoVmCommand extends BaseCommand {
     return pulled.isPresent() ? 0 : ErrorKind.NOT_PULLED.exitCode();
   }
 
+
+  /** Same {@code <name>/<version>/<arch>} below the registry segment. */
+  private static boolean sameTail(Path a, Path b) {
+    int n = a.getNameCount();
+    return n == b.getNameCount() && n >= 3 && a.subpath(n - 3, n).equals(b.subpath(n - 3, n));
+  }
 }

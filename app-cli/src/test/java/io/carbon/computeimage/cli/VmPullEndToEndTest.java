@@ -158,6 +158,14 @@ final class VmPullEndToEndTest {
     CliHarness.Result info =
         cli().run("info", "vm", "debian:12", "--arch", "amd64", "--registry", registry(), "--dir", root.toString(), "--json");
     assertThat(info.out()).contains("\"kernelVersion\": \"" + E2eFixture.KERNEL_VERSION + "\"");
+
+    // without --registry: not pulled from the default mirror, and says where it was pulled from
+    CliHarness.Result elsewhere =
+        cli().run("info", "vm", "debian:12", "--arch", "amd64", "--dir", root.toString());
+    assertThat(elsewhere.code()).isEqualTo(9);
+    assertThat(elsewhere.out())
+        .contains("not pulled")
+        .contains("pulled from 127.0.0.1:" + server.port() + "; give the same --registry");
   }
 
   @Test

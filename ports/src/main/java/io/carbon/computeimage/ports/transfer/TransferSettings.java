@@ -35,13 +35,14 @@ public record TransferSettings(
   }
 
   /**
-   * Returns the defaults: 30 s connect, 60 s stall, 5 attempts, 1 s to 30 s backoff.
+   * Returns the defaults: 10 s connect (TCP and TLS handshake), 60 s stall, 5 attempts, 1 s to
+   * 30 s backoff.
    *
    * @return default settings
    */
   public static TransferSettings defaults() {
     return new TransferSettings(
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(10),
         Duration.ofSeconds(60),
         5,
         Duration.ofSeconds(1),

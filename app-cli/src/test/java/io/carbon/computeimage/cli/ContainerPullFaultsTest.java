@@ -55,6 +55,7 @@ final class ContainerPullFaultsTest {
   private static OciLayout.Layer third;
   private static byte[] manifest;
   private static String configDigest;
+  private static String manifestDigest;
 
   @TempDir Path root;
   private TestHttpServer registry;
@@ -87,10 +88,12 @@ final class ContainerPullFaultsTest {
       Path manifests = Files.createDirectories(tree.resolve("www/v2/" + repo + "/manifests"));
       boolean bad = repo.equals("f/baddiff");
       Files.write(manifests.resolve("1"), bad ? wrongDiffManifest : manifest);
+      Files.write(manifests.resolve(bad ? wrongDiff.digest() : m.digest()), bad ? wrongDiffManifest : manifest);
       for (String d : List.of(bad ? wrongConfig : configDigest, big.blob().digest(), small.blob().digest(), third.blob().digest())) {
         Files.copy(layout.dir().resolve("blobs/sha256/" + d.substring(7)), blobs.resolve(d));
       }
     }
+    manifestDigest = m.digest();
     byte[] bad = Files.readAllBytes(tree.resolve("www/v2/f/corrupt/blobs/" + small.blob().digest()));
     bad[bad.length / 2] ^= 0x5a;
     Files.write(tree.resolve("www/v2/f/corrupt/blobs/" + small.blob().digest()), bad);
@@ -265,6 +268,8 @@ final class ContainerPullFaultsTest {
     assertThat(listed).hasSize(1);
     assertThat(listed.get(0).status().name()).isEqualTo("INCOMPLETE");
     assertThat(listed.get(0).kind()).isEqualTo("container");
+    assertThat(listed.get(0).reference()).isEqualTo(ref("f/app"));
+    assertThat(listed.get(0).platform()).isEqualTo("linux/amd64");
     CliHarness cli = CliHarness.withRegistry(data, images.plugins());
     assertThat(cli.run("info", "container", ref("f/app"), "--dir", data.toString()).code()).isEqualTo(9);
     registry.clearRequests();
@@ -273,6 +278,100 @@ final class ContainerPullFaultsTest {
 
     assertComplete(img);
     assertThat(registry.requests(blobPath("f/app", big))).anyMatch(RecordedRequest::isRangeGet).noneMatch(RecordedRequest::isFullGet);
+  }
+
+  @Test
+  void cliIncompleteImage_listedAndRemovedByItsReference() throws Exception {
+    CliHarness cli = CliHarness.withRegistry(root, images().plugins());
+    CliHarness.Result failed = cli.run("pull", "container", ref("f/baddiff"), "--dir", root.toString());
+    assertThat(failed.code()).as(failed.err()).isEqualTo(5);
+    Path dir = root.resolve("127.0.0.1_" + registry.port() + "/f/baddiff/1");
+    assertThat(dir.resolve("layers/00")).isDirectory();
+
+    CliHarness.Result ls = cli.run("ls", "--dir", root.toString());
+    assertThat(ls.out()).contains(ref("f/baddiff")).contains("incomplete").doesNotContain("127.0.0.1_");
+
+    CliHarness.Result rm = cli.run("rm", ref("f/baddiff"), "--dir", root.toString());
+    assertThat(rm.code()).as(rm.err()).isZero();
+    assertThat(dir).doesNotExist();
+    assertThat(cli.run("ls", "--dir", root.toString(), "--json").out().trim()).isEqualTo("[]");
+  }
+
+  @Test
+  void cliRmByDigest_removesWhatNameTagAtDigestPulled() throws Exception {
+    CliHarness cli = CliHarness.withRegistry(root, images().plugins());
+    String host = "127.0.0.1:" + registry.port();
+    CliHarness.Result pulled =
+        cli.run("pull", "container", host + "/f/app:anytag@" + manifestDigest, "--dir", root.toString());
+    assertThat(pulled.code()).as(pulled.err()).isZero();
+    assertThat(cli.run("info", "container", host + "/f/app@" + manifestDigest, "--dir", root.toString()).code())
+        .isZero();
+
+    CliHarness.Result rm = cli.run("rm", host + "/f/app@" + manifestDigest, "--dir", root.toString());
+
+    assertThat(rm.code()).as(rm.err()).isZero();
+    assertThat(root.resolve("127.0.0.1_" + registry.port() + "/f/app/sha256-" + manifestDigest.substring(7)))
+        .doesNotExist();
+    assertThat(cli.run("info", "container", host + "/f/app:anytag@" + manifestDigest, "--dir", root.toString()).code())
+        .isEqualTo(9);
+  }
+
+  @Test
+  void cliBlobSizeDiffersFromDescriptor_integrityExit5WithoutRetries() throws Exception {
+    byte[] other = new byte[(int) Files.size(tree.resolve("www" + blobPath("f/app", small))) - 16];
+    registry.stub(blobPath("f/app", small), StubResponse.of(200, other));
+    CliHarness cli = CliHarness.withRegistry(root, images().plugins());
+
+    CliHarness.Result r = cli.run("pull", "container", ref("f/app"), "--dir", root.toString());
+
+    assertThat(r.code()).as(r.err()).isEqualTo(5);
+    assertThat(r.err()).contains("size mismatch").contains(small.blob().digest());
+    assertThat(registry.requests(blobPath("f/app", small))).hasSize(1);
+  }
+
+  @Test
+  void cliConfigSizeDiffersFromDescriptor_integrityExit5() throws Exception {
+    String json = new String(manifest, StandardCharsets.UTF_8);
+    int at = json.indexOf("\"size\":", json.indexOf("\"config\":")) + 7;
+    int end = at;
+    while (Character.isDigit(json.charAt(end))) {
+      end++;
+    }
+    long size = Long.parseLong(json.substring(at, end));
+    String wrong = json.substring(0, at) + (size + 1) + json.substring(end);
+    registry.stub("/v2/f/app/manifests/1", StubResponse.of(200, wrong.getBytes(StandardCharsets.UTF_8)));
+    CliHarness cli = CliHarness.withRegistry(root, images().plugins());
+
+    CliHarness.Result r = cli.run("pull", "container", ref("f/app"), "--dir", root.toString());
+
+    assertThat(r.code()).as(r.err()).isEqualTo(5);
+    assertThat(r.err()).contains("size mismatch").contains(configDigest);
+  }
+
+  @Test
+  void cliOversizedManifest_malformedExit6WithoutRetries() throws Exception {
+    registry.stub("/v2/f/app/manifests/1", StubResponse.of(200, new byte[4 * 1024 * 1024 + 1]));
+    CliHarness cli = CliHarness.withRegistry(root, images().plugins());
+
+    CliHarness.Result r = cli.run("pull", "container", ref("f/app"), "--dir", root.toString());
+
+    assertThat(r.code()).as(r.err()).isEqualTo(6);
+    assertThat(r.err()).contains("exceeds the limit of 4194304 bytes");
+    assertThat(registry.requests("/v2/f/app/manifests/1")).hasSize(1);
+  }
+
+  @Test
+  void cliInvalidPlatformOrUppercaseDigest_invalidInputExit2() throws Exception {
+    CliHarness cli = CliHarness.withRegistry(root, images().plugins());
+    CliHarness.Result platform =
+        cli.run("pull", "container", ref("f/app"), "--platform", "linux/../..", "--dir", root.toString());
+    assertThat(platform.code()).as(platform.err()).isEqualTo(2);
+    assertThat(platform.err()).contains("linux/../..");
+
+    String upper = "127.0.0.1:" + registry.port() + "/f/app@SHA256:" + manifestDigest.substring(7);
+    CliHarness.Result digest = cli.run("pull", "container", upper, "--dir", root.toString());
+    assertThat(digest.code()).as(digest.err()).isEqualTo(2);
+    assertThat(registry.requests()).isEmpty();
   }
 
   private long transferredOfBig() throws Exception {

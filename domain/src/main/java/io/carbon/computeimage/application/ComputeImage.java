@@ -266,10 +266,13 @@ public final class ComputeImage {
 
   /**
    * Deletes every image under the root matching {@code image}: VM images of that distro and
-   * (canonical) version, on any registry, for {@code arch} or every architecture; and images of any
-   * kind whose recorded reference is exactly {@code image}. The cache is kept.
+   * (canonical) version, on any registry, for {@code arch} or every architecture; images of any
+   * kind whose recorded reference is exactly {@code image}; and, when {@code image} is a container
+   * reference, the container image (ready or incomplete) stored in the directory it resolves to
+   * (so {@code name@sha256:...} removes what {@code name:tag@sha256:...} pulled, as {@code info}
+   * finds it). The cache is kept.
    *
-   * @param image {@code name:version}, or a reference as recorded
+   * @param image {@code name:version}, a container reference, or a reference as recorded
    * @param arch the architecture to remove, or empty for all
    * @param root the root directory
    * @return the directories deleted (empty when nothing matched)
@@ -278,11 +281,15 @@ public final class ComputeImage {
   public List<Path> removeMatching(String image, Optional<Arch> arch, Path root)
       throws ComputeImageException {
     String vmRef = canonicalVmReference(image);
+    Optional<Path> containerDir = containers.imageDir(image, root).map(ComputeImage::normalized);
     List<Path> removed = new ArrayList<>();
     for (StoredImage s : list(root)) {
       boolean refMatches =
           s.reference().equals(image)
-              || (ImageRecord.KIND_VM.equals(s.kind()) && s.reference().equals(vmRef));
+              || (ImageRecord.KIND_VM.equals(s.kind()) && s.reference().equals(vmRef))
+              || (!ImageRecord.KIND_VM.equals(s.kind())
+                  && containerDir.isPresent()
+                  && normalized(s.dir()).equals(containerDir.get()));
       boolean archMatches = arch.isEmpty() || arch.get().ociName().equals(s.platform());
       if (refMatches && archMatches) {
         removeImageDir(s.dir(), root);
@@ -290,6 +297,10 @@ public final class ComputeImage {
       }
     }
     return removed;
+  }
+
+  private static Path normalized(Path p) {
+    return p.toAbsolutePath().normalize();
   }
 
   private String canonicalVmReference(String image) {

@@ -6,11 +6,13 @@ import io.carbon.computeimage.adapter.oci.auth.CredentialStore;
 import io.carbon.computeimage.adapter.oci.manifest.Documents;
 import io.carbon.computeimage.adapter.oci.manifest.MediaTypes;
 import io.carbon.computeimage.adapter.oci.manifest.PlatformMatcher;
+import io.carbon.computeimage.ports.error.BodyTooLargeException;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.DigestMismatchException;
 import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.error.MalformedImageException;
 import io.carbon.computeimage.ports.error.NotFoundException;
+import io.carbon.computeimage.ports.error.SizeMismatchException;
 import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import io.carbon.computeimage.ports.image.ImageConfig;
 import io.carbon.computeimage.ports.image.ImageManifest;
@@ -95,6 +97,7 @@ public final class RegistryImageSource implements ImageSource {
       Digest d = parseDigest(chosen.digest(), "index entry of " + image);
       cancellation.check();
       manifest = fetchManifest(request, d.toString());
+      checkSize(chosen.size(), manifest.bytes().length, "manifest " + d + " of " + image);
       if (!MediaTypes.isManifest(manifest.mediaType())) {
         throw new MalformedImageException(
             "index entry "
@@ -119,9 +122,21 @@ public final class RegistryImageSource implements ImageSource {
           image + " is not a container image: its config media type is '" + configType + "'");
     }
     Digest configDigest = parseDigest(m.config().digest(), "config of " + image);
+    Long configSize = m.config().size();
+    if (configSize != null && (configSize < 0 || configSize > CONFIG_LIMIT)) {
+      throw new MalformedImageException(
+          "config " + configDigest + " of " + image + " has an invalid size " + configSize
+              + " (the limit is " + CONFIG_LIMIT + " bytes)");
+    }
     cancellation.check();
     URI configUri = client.uri(request, "blobs", configDigest.toString());
-    HttpResult cr = client.get(request, configUri, "", CONFIG_LIMIT);
+    HttpResult cr;
+    try {
+      cr = client.get(request, configUri, "", CONFIG_LIMIT);
+    } catch (BodyTooLargeException e) {
+      throw new MalformedImageException(
+          "config blob " + configDigest + " of " + image + " is too large: " + e.getMessage(), e);
+    }
     if (!cr.isSuccess()) {
       throw client.failure(cr, "config blob " + configDigest + " of " + image);
     }
@@ -130,6 +145,7 @@ public final class RegistryImageSource implements ImageSource {
     if (!actual.equals(configDigest)) {
       throw new DigestMismatchException(configUri.toString(), configDigest, actual);
     }
+    checkSize(configSize, configBytes.length, configUri.toString());
     ImageConfig config = parseConfig(configBytes, image);
     List<LayerDescriptor> layers = new ArrayList<>();
     List<Documents.Descriptor> ls = m.layers() == null ? List.of() : m.layers();
@@ -184,7 +200,14 @@ public final class RegistryImageSource implements ImageSource {
       throws ComputeImageException {
     RegistryImage image = request.image();
     URI uri = client.uri(request, "manifests", reference);
-    HttpResult r = client.get(request, uri, MediaTypes.MANIFEST_ACCEPT, MANIFEST_LIMIT);
+    HttpResult r;
+    try {
+      r = client.get(request, uri, MediaTypes.MANIFEST_ACCEPT, MANIFEST_LIMIT);
+    } catch (BodyTooLargeException e) {
+      // the distribution spec lets registries refuse manifests over 4 MiB: not a network failure
+      throw new MalformedImageException(
+          "manifest " + reference + " of " + image + " is too large: " + e.getMessage(), e);
+    }
     if (!r.isSuccess()) {
       if (r.status() == 404) {
         throw new NotFoundException(
@@ -341,6 +364,14 @@ public final class RegistryImageSource implements ImageSource {
       }
     }
     return new LayerDescriptor(mediaType, digest, d.size(), compression, urls);
+  }
+
+  /** Compares a descriptor's size (when it states one) with the bytes received. */
+  private static void checkSize(Long descriptorSize, long received, String what)
+      throws SizeMismatchException {
+    if (descriptorSize != null && descriptorSize != received) {
+      throw new SizeMismatchException(what, descriptorSize, received);
+    }
   }
 
   private static Digest parseDigest(String text, String what) throws MalformedImageException {

@@ -89,6 +89,12 @@ final class FakeRegistry implements AutoCloseable {
     return d;
   }
 
+  /** Returns the size of a blob served by {@link #blob}, or 0 when there is none. */
+  long size(String repo, String digest) {
+    Response r = routes.get("/v2/" + repo + "/blobs/" + digest);
+    return r == null ? 0 : r.body().length;
+  }
+
   static String sha256(byte[] b) {
     try {
       return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carbon.computeimage.ports.error.DigestMismatchException;
+import io.carbon.computeimage.ports.error.ErrorKind;
 import io.carbon.computeimage.ports.error.MalformedImageException;
+import io.carbon.computeimage.ports.error.SizeMismatchException;
 import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import io.carbon.computeimage.ports.image.ImageManifest;
 import io.carbon.computeimage.ports.image.ImageRequest;
@@ -63,7 +65,7 @@ final class RegistryImageSourceFakeRegistryTest {
 
   private String dockerManifest(String cfg, String layers) {
     return "{\"schemaVersion\":2,\"mediaType\":\"" + DOCKER_MANIFEST + "\",\"config\":"
-        + desc("application/vnd.docker.container.image.v1+json", cfg, 10) + ",\"layers\":[" + layers + "]}";
+        + desc("application/vnd.docker.container.image.v1+json", cfg, reg.size("r", cfg)) + ",\"layers\":[" + layers + "]}";
   }
 
   @Test
@@ -240,7 +242,7 @@ final class RegistryImageSourceFakeRegistryTest {
   void resolve_encryptedLayer_unsupported() {
     String cfg = config(DIFF);
     reg.manifest("r", "enc", OCI_MANIFEST,
-        "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":" + desc("application/vnd.oci.image.config.v1+json", cfg, 1)
+        "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":" + desc("application/vnd.oci.image.config.v1+json", cfg, reg.size("r", cfg))
             + ",\"layers\":[" + desc("application/vnd.oci.image.layer.v1.tar+gzip+encrypted", "sha256:" + "1".repeat(64), 1) + "]}");
     assertThatThrownBy(() -> src.resolve(req("r", "enc"), Cancellation.NONE))
         .isInstanceOf(UnsupportedFeatureException.class)
@@ -254,6 +256,66 @@ final class RegistryImageSourceFakeRegistryTest {
     assertThatThrownBy(() -> src.resolve(req("r", "cnt"), Cancellation.NONE))
         .isInstanceOf(MalformedImageException.class)
         .hasMessageContaining("diff_ids");
+  }
+
+  @Test
+  void resolve_configSizeDiffersFromDescriptor_sizeMismatch() {
+    String cfg = config(DIFF);
+    long real = reg.size("r", cfg);
+    String m = dockerManifest(cfg, desc("application/vnd.docker.image.rootfs.diff.tar.gzip", "sha256:" + "1".repeat(64), 1))
+        .replace("\"size\":" + real + "}", "\"size\":" + (real + 7) + "}");
+    reg.manifest("r", "cs", DOCKER_MANIFEST, m);
+    assertThatThrownBy(() -> src.resolve(req("r", "cs"), Cancellation.NONE))
+        .isInstanceOf(SizeMismatchException.class)
+        .hasMessageContaining("/v2/r/blobs/" + cfg)
+        .hasMessageContaining("expected " + (real + 7) + " bytes")
+        .hasMessageContaining("got " + real)
+        .satisfies(e -> assertThat(((SizeMismatchException) e).kind()).isEqualTo(ErrorKind.INTEGRITY));
+  }
+
+  @Test
+  void resolve_configSizeOverLimit_malformedWithoutFetching() {
+    String cfg = config(DIFF);
+    String m = dockerManifest(cfg, desc("application/vnd.docker.image.rootfs.diff.tar.gzip", "sha256:" + "1".repeat(64), 1))
+        .replace("\"size\":" + reg.size("r", cfg) + "}", "\"size\":1000000000000000}");
+    reg.manifest("r", "huge", DOCKER_MANIFEST, m);
+    assertThatThrownBy(() -> src.resolve(req("r", "huge"), Cancellation.NONE))
+        .isInstanceOf(MalformedImageException.class)
+        .hasMessageContaining("1000000000000000");
+    assertThat(reg.requests).doesNotContain("/v2/r/blobs/" + cfg);
+  }
+
+  @Test
+  void resolve_indexEntrySizeDiffersFromManifest_sizeMismatch() {
+    String cfg = config(DIFF);
+    String m = dockerManifest(cfg, desc("application/vnd.docker.image.rootfs.diff.tar.gzip", "sha256:" + "1".repeat(64), 1));
+    String md = reg.manifest("r", "m", DOCKER_MANIFEST, m);
+    reg.manifest("r", "idx", DOCKER_LIST,
+        "{\"schemaVersion\":2,\"mediaType\":\"" + DOCKER_LIST + "\",\"manifests\":[{\"mediaType\":\"" + DOCKER_MANIFEST
+            + "\",\"digest\":\"" + md + "\",\"size\":" + (m.length() - 1) + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}");
+    assertThatThrownBy(() -> src.resolve(req("r", "idx"), Cancellation.NONE))
+        .isInstanceOf(SizeMismatchException.class)
+        .hasMessageContaining(md);
+  }
+
+  @Test
+  void resolve_manifestOverLimit_malformedNotNetwork() {
+    reg.route("/v2/r/manifests/big", 200, Map.of("Content-Type", OCI_MANIFEST),
+        new byte[(int) RegistryImageSource.MANIFEST_LIMIT + 1]);
+    assertThatThrownBy(() -> src.resolve(req("r", "big"), Cancellation.NONE))
+        .isInstanceOf(MalformedImageException.class)
+        .hasMessageContaining("manifest big of")
+        .hasMessageContaining("exceeds the limit of " + RegistryImageSource.MANIFEST_LIMIT);
+  }
+
+  @Test
+  void resolve_uppercaseLayerDigest_malformed() {
+    String cfg = config(DIFF);
+    String upper = "sha256:" + "A".repeat(64);
+    reg.manifest("r", "up", DOCKER_MANIFEST, dockerManifest(cfg, desc("application/vnd.docker.image.rootfs.diff.tar.gzip", upper, 1)));
+    assertThatThrownBy(() -> src.resolve(req("r", "up"), Cancellation.NONE))
+        .isInstanceOf(MalformedImageException.class)
+        .hasMessageContaining(upper);
   }
 
   @Test

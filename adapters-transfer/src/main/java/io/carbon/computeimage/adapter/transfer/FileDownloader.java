@@ -5,6 +5,7 @@ import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.DigestMismatchException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
 import io.carbon.computeimage.ports.error.NotFoundException;
+import io.carbon.computeimage.ports.error.SizeMismatchException;
 import io.carbon.computeimage.ports.error.TransferException;
 import io.carbon.computeimage.ports.error.UnauthorizedException;
 import io.carbon.computeimage.ports.model.Digest;
@@ -336,9 +337,7 @@ public final class FileDownloader implements Downloader {
         long expectedSize = request.expectedSize();
         if (expectedSize >= 0 && total >= 0 && total != expectedSize) {
           restartFromZero();
-          throw new TransferException(
-              "download of " + url + " failed: the server announces " + total
-                  + " bytes, expected " + expectedSize + where);
+          throw new SizeMismatchException(url + where + " (announced by the server)", expectedSize, total);
         }
         MessageDigest md = newDigestPrefix(offset);
         if (!started) {

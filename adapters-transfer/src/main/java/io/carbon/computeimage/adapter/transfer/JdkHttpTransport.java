@@ -1,5 +1,6 @@
 package io.carbon.computeimage.adapter.transfer;
 
+import io.carbon.computeimage.ports.error.BodyTooLargeException;
 import io.carbon.computeimage.ports.error.CancelledException;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.TransferException;
@@ -98,8 +99,8 @@ public final class JdkHttpTransport implements HttpTransport {
       throws IOException, TransferException, CancelledException {
     long announced = ex.response().headers().firstValueAsLong("content-length").orElse(-1);
     if (announced > max) {
-      throw new TransferException(
-          what + ": response body of " + announced + " bytes exceeds the limit of " + max + " bytes");
+      throw new BodyTooLargeException(
+          what + ": response body of " + announced + " bytes exceeds the limit of " + max + " bytes", max);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(announced > 0 ? (int) announced : 8192);
     InputStream in = ex.body();
@@ -120,8 +121,8 @@ public final class JdkHttpTransport implements HttpTransport {
         }
         guard.progressed();
         if (out.size() + (long) n > max) {
-          throw new TransferException(
-              what + ": response body exceeds the limit of " + max + " bytes");
+          throw new BodyTooLargeException(
+              what + ": response body exceeds the limit of " + max + " bytes", max);
         }
         out.write(buf, 0, n);
       }

@@ -5,10 +5,12 @@ import io.carbon.computeimage.domain.container.ContainerPaths;
 import io.carbon.computeimage.domain.container.ContainerPullServices;
 import io.carbon.computeimage.domain.container.ContainerPuller;
 import io.carbon.computeimage.domain.container.ContainerRef;
+import io.carbon.computeimage.domain.container.ImageReference;
 import io.carbon.computeimage.domain.image.FileTrees;
 import io.carbon.computeimage.domain.image.ImageRecordStore;
 import io.carbon.computeimage.domain.image.PulledImage;
 import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import io.carbon.computeimage.ports.image.ImageSource;
 import io.carbon.computeimage.ports.image.ImageSourceContext;
@@ -129,6 +131,21 @@ public final class ContainerOperations {
   public ContainerPaths resolvePaths(ContainerRef ref, Path defaultRoot)
       throws ComputeImageException {
     return puller.resolvePaths(ref, layout(ref, defaultRoot));
+  }
+
+  /**
+   * Returns the directory a container reference is stored in under a root, without I/O.
+   *
+   * @param image a container reference as typed ({@code ubuntu:24.04}, {@code name@sha256:...})
+   * @param root the root directory
+   * @return the image directory, or empty when {@code image} is not a valid container reference
+   */
+  public Optional<Path> imageDir(String image, Path root) {
+    try {
+      return Optional.of(new ContainerLayout(root, host.os()).imageDir(ImageReference.parse(image)));
+    } catch (InvalidReferenceException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -201,6 +201,9 @@ public final class ContainerPuller {
     }
     records.delete(dir);
     prepareDirectory(dir, m);
+    records.writeInProgress(
+        dir,
+        new ImageRecord(ImageRecord.KIND_CONTAINER, ir.toString(), actual.toString(), ir.registry(), clock.instant(), Map.of()));
     writeAtomically(dir, ContainerLayout.MANIFEST, m.manifestBytes());
     writeAtomically(dir, ContainerLayout.CONFIG, m.configBytes());
     fetchAndUnpack(ir, request, m, layout, dir, source, listener, cancellation);

@@ -30,7 +30,8 @@ public final class PlatformSpec {
           "invalid platform '" + text + "': expected os/arch[/variant], for example linux/arm64");
     }
     for (String p : parts) {
-      if (p.isEmpty() || !p.matches("[A-Za-z0-9._-]+")) {
+      // a component starts with a letter or digit: '.' and '..' are no OS, architecture or variant
+      if (!p.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
         throw new InvalidReferenceException(
             "invalid platform '" + text + "': expected os/arch[/variant], for example linux/arm64");
       }

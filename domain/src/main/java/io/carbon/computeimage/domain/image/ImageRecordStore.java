@@ -39,6 +39,13 @@ public final class ImageRecordStore {
   /** The record's file name inside an image directory. */
   public static final String FILE_NAME = "image-record.properties";
 
+  /**
+   * The marker a pull writes when it starts changing an image directory: the same format as the
+   * record, naming the reference, so that a pull killed outright is listed (as incomplete) under
+   * the reference it was pulling. Writing the record deletes it.
+   */
+  public static final String IN_PROGRESS_FILE_NAME = "pull-in-progress.properties";
+
   private static final String ATTR = "attr.";
   private static final int MAX_DEPTH = 10;
 
@@ -50,6 +57,29 @@ public final class ImageRecordStore {
    * @throws LocalStorageException when writing fails
    */
   public void write(Path dir, ImageRecord record) throws LocalStorageException {
+    writeFile(dir, FILE_NAME, record);
+    try {
+      Files.deleteIfExists(dir.resolve(IN_PROGRESS_FILE_NAME));
+    } catch (IOException e) {
+      // harmless: a directory holding the record is ready whatever else it holds
+    }
+  }
+
+  /**
+   * Writes the in-progress marker ({@value #IN_PROGRESS_FILE_NAME}) atomically into {@code dir}:
+   * what a pull is about to store there, so that {@link #list} names an interrupted pull by its
+   * reference. {@link #write} deletes it; {@link #read} ignores it.
+   *
+   * @param dir the image directory (must exist)
+   * @param pulling the reference, platform and registry being pulled (attributes are optional)
+   * @throws LocalStorageException when writing fails
+   */
+  public void writeInProgress(Path dir, ImageRecord pulling) throws LocalStorageException {
+    writeFile(dir, IN_PROGRESS_FILE_NAME, pulling);
+  }
+
+  private static void writeFile(Path dir, String fileName, ImageRecord record)
+      throws LocalStorageException {
     Properties p = new Properties();
     p.setProperty("formatVersion", "1");
     p.setProperty("kind", record.kind());
@@ -63,21 +93,21 @@ public final class ImageRecordStore {
       // sorted keys for stable, diffable files
       new TreeSet<>(p.stringPropertyNames())
           .forEach(k -> text.append(escape(k, true)).append('=').append(escape(p.getProperty(k), false)).append('\n'));
-      Path tmp = Files.createTempFile(dir, "." + FILE_NAME + ".", ".tmp");
+      Path tmp = Files.createTempFile(dir, "." + fileName + ".", ".tmp");
       try {
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
           w.write(text.toString());
         }
         try {
-          Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(tmp, dir.resolve(fileName), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+          Files.move(tmp, dir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
         }
       } finally {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new LocalStorageException("cannot write image record in " + dir + ": " + Describe.cause(e), e);
+      throw new LocalStorageException("cannot write " + fileName + " in " + dir + ": " + Describe.cause(e), e);
     }
   }
 
@@ -112,7 +142,25 @@ public final class ImageRecordStore {
    * @throws LocalStorageException when the record exists but cannot be read or is malformed
    */
   public Optional<ImageRecord> read(Path dir) throws LocalStorageException {
-    Path file = dir.resolve(FILE_NAME);
+    return readFile(dir.resolve(FILE_NAME));
+  }
+
+  /**
+   * Reads the in-progress marker of an image directory (see {@link #writeInProgress}).
+   *
+   * @param dir the image directory
+   * @return what a pull that has not completed was pulling, or empty when there is no marker or it
+   *     cannot be read
+   */
+  public Optional<ImageRecord> readInProgress(Path dir) {
+    try {
+      return readFile(dir.resolve(IN_PROGRESS_FILE_NAME));
+    } catch (LocalStorageException e) {
+      return Optional.empty(); // a torn or foreign marker only costs the nicer name
+    }
+  }
+
+  private static Optional<ImageRecord> readFile(Path file) throws LocalStorageException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
@@ -225,19 +273,28 @@ public final class ImageRecordStore {
               dir, ImageStatus.READY, r.kind(), r.reference(), r.platform(), r.registry(), sizeOf(dir), record));
       return;
     }
+    Optional<ImageRecord> pulling =
+        dir.equals(root) ? Optional.empty() : readInProgress(dir);
+    if (pulling.isPresent()) {
+      // a pull that did not complete (killed, failed re-pull): listed under what it was pulling
+      ImageRecord r = pulling.get();
+      out.add(
+          new StoredImage(
+              dir, ImageStatus.INCOMPLETE, r.kind(), r.reference(), r.platform(), r.registry(),
+              sizeOf(dir), Optional.empty()));
+      return;
+    }
     if (Files.isDirectory(dir.resolve("layers")) && Files.isRegularFile(dir.resolve("manifest.json"))) {
-      // an interrupted container pull: one incomplete image, not one per layer directory
+      // an interrupted container pull without a marker (an older version): one incomplete image,
+      // not one per layer directory, named by reversing the container layout
       Path rel = root.relativize(dir);
       List<String> seg = new ArrayList<>();
       rel.forEach(p -> seg.add(p.toString()));
-      String reference =
-          seg.size() < 3
-              ? String.join("/", seg)
-              : String.join("/", seg.subList(0, seg.size() - 1)) + ":" + seg.get(seg.size() - 1);
+      String registry = seg.isEmpty() ? "-" : containerRegistry(seg.get(0));
       out.add(
           new StoredImage(
-              dir, ImageStatus.INCOMPLETE, ImageRecord.KIND_CONTAINER, reference, "-",
-              seg.isEmpty() ? "-" : seg.get(0), sizeOf(dir), Optional.empty()));
+              dir, ImageStatus.INCOMPLETE, ImageRecord.KIND_CONTAINER, containerReference(registry, seg), "-",
+              registry, sizeOf(dir), Optional.empty()));
       return;
     }
     boolean hasFiles = false;
@@ -261,6 +318,30 @@ public final class ImageRecordStore {
     if (hasFiles && out.size() == before && !dir.equals(root)) {
       out.add(incomplete(dir, root));
     }
+  }
+
+  /**
+   * Reverses the container layout's registry directory name: a port's {@code :} is stored as
+   * {@code _} ({@code 127.0.0.1_5000}); host names never contain {@code _}.
+   */
+  static String containerRegistry(String dirName) {
+    return dirName.replaceFirst("_([0-9]+)$", ":$1");
+  }
+
+  /**
+   * Reverses the container layout's image directory: {@code <registry>/<repo...>/<tag>}, or {@code
+   * sha256-<hex>} in place of the tag for a digest reference.
+   */
+  static String containerReference(String registry, List<String> seg) {
+    if (seg.size() < 3) {
+      return String.join("/", seg);
+    }
+    String last = seg.get(seg.size() - 1);
+    String name = registry + "/" + String.join("/", seg.subList(1, seg.size() - 1));
+    if (last.matches("sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128}")) {
+      return name + "@" + last.replaceFirst("-", ":");
+    }
+    return name + ":" + last;
   }
 
   private static StoredImage incomplete(Path dir, Path root) throws IOException {

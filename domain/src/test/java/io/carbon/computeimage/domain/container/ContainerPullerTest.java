@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carbon.computeimage.domain.image.ImageRecord;
 import io.carbon.computeimage.domain.image.ImageRecordStore;
+import io.carbon.computeimage.domain.image.ImageStatus;
 import io.carbon.computeimage.domain.image.PulledImage;
+import io.carbon.computeimage.domain.image.StoredImage;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.DigestMismatchException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
@@ -202,6 +204,31 @@ final class ContainerPullerTest {
     assertThat(store.unpackedIndexes).containsExactly(2);
     assertThat(downloader.fetched()).hasSize(fetched);
     assertThat(puller.find(ContainerRef.of("localhost/int:1"), layout)).isPresent();
+  }
+
+  @Test
+  void pull_interrupted_listedIncompleteUnderItsReferenceUntilCompleted() throws Exception {
+    ImageRecordStore records = new ImageRecordStore();
+    source.image("127.0.0.1:5000/team/app:v1", "linux", "amd64", "a", "b", "c");
+    store.failAt = 1;
+    assertThatThrownBy(() -> pull("127.0.0.1:5000/team/app:v1")).isInstanceOf(LocalStorageException.class);
+
+    List<StoredImage> listed = records.list(root, "cache");
+    assertThat(listed).hasSize(1);
+    StoredImage inc = listed.get(0);
+    assertThat(inc.status()).isEqualTo(ImageStatus.INCOMPLETE);
+    assertThat(inc.dir()).isEqualTo(root.resolve("127.0.0.1_5000/team/app/v1"));
+    assertThat(inc.reference()).isEqualTo("127.0.0.1:5000/team/app:v1");
+    assertThat(inc.kind()).isEqualTo("container");
+    assertThat(inc.platform()).isEqualTo("linux/amd64");
+    assertThat(inc.registry()).isEqualTo("127.0.0.1:5000");
+
+    store.failAt = -1;
+    PulledImage img = pull("127.0.0.1:5000/team/app:v1");
+
+    assertThat(img.dir().resolve(ImageRecordStore.IN_PROGRESS_FILE_NAME)).doesNotExist();
+    assertThat(records.list(root, "cache")).singleElement()
+        .satisfies(s -> assertThat(s.status()).isEqualTo(ImageStatus.READY));
   }
 
   @Test

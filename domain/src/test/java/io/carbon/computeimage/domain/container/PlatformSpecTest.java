@@ -32,7 +32,11 @@ final class PlatformSpecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"linux", "linux/", "/amd64", "linux/amd64/v1/x", "linux amd64", ""})
+  @ValueSource(
+      strings = {
+        "linux", "linux/", "/amd64", "linux/amd64/v1/x", "linux amd64", "", "linux/../..",
+        "linux/..", "./amd64", "linux/amd64/.", "linux/-amd64"
+      })
   void parse_malformed_refused(String in) {
     assertThatThrownBy(() -> PlatformSpec.parse(in))
         .isInstanceOf(InvalidReferenceException.class)

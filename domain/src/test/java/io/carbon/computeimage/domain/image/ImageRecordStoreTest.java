@@ -65,6 +65,42 @@ final class ImageRecordStoreTest {
   }
 
   @Test
+  void list_inProgressMarker_incompleteUnderItsReferenceUntilRecordWritten() throws Exception {
+    Path dir = Files.createDirectories(root.resolve("127.0.0.1_5000/x/big/t"));
+    ImageRecord pulling =
+        new ImageRecord("container", "127.0.0.1:5000/x/big:t", "linux/amd64", "127.0.0.1:5000", Instant.EPOCH, Map.of());
+    store.writeInProgress(dir, pulling);
+
+    assertThat(store.read(dir)).isEmpty();
+    assertThat(store.readInProgress(dir)).contains(pulling);
+    StoredImage inc = store.list(root, "cache").get(0);
+    assertThat(inc.status()).isEqualTo(ImageStatus.INCOMPLETE);
+    assertThat(inc.reference()).isEqualTo("127.0.0.1:5000/x/big:t");
+    assertThat(inc.platform()).isEqualTo("linux/amd64");
+    assertThat(inc.kind()).isEqualTo("container");
+
+    store.write(dir, new ImageRecord("container", "127.0.0.1:5000/x/big:t", "linux/amd64", "127.0.0.1:5000", Instant.EPOCH, Map.of()));
+    assertThat(dir.resolve(ImageRecordStore.IN_PROGRESS_FILE_NAME)).doesNotExist();
+    assertThat(store.list(root, "cache")).singleElement()
+        .satisfies(s -> assertThat(s.status()).isEqualTo(ImageStatus.READY));
+  }
+
+  @Test
+  void list_interruptedContainerWithoutMarker_referenceDerivedFromLayout() throws Exception {
+    String hex = "ab".repeat(32);
+    for (String d : List.of("127.0.0.1_5000/x/big/t", "127.0.0.1_5000/x/big/sha256-" + hex)) {
+      Path dir = root.resolve(d);
+      Files.createDirectories(dir.resolve("layers/00"));
+      Files.writeString(dir.resolve("manifest.json"), "{}");
+    }
+
+    assertThat(store.list(root, "cache"))
+        .extracting(StoredImage::reference)
+        .containsExactlyInAnyOrder("127.0.0.1:5000/x/big:t", "127.0.0.1:5000/x/big@sha256:" + hex);
+    assertThat(store.list(root, "cache")).extracting(StoredImage::registry).containsOnly("127.0.0.1:5000");
+  }
+
+  @Test
   void list_missingRoot_isEmpty() throws Exception {
     assertThat(store.list(root.resolve("missing"), "cache")).isEmpty();
   }

@@ -27,7 +27,8 @@ public record Digest(DigestAlgorithm algorithm, String hex) {
   }
 
   /**
-   * Parses {@code algorithm:hex}.
+   * Parses {@code algorithm:hex} as the OCI digest grammar defines it: lowercase only ({@code
+   * SHA256:...} and uppercase hex values are refused).
    *
    * @param text for example {@code sha256:9f86d0...}
    * @return the digest
@@ -38,12 +39,19 @@ public record Digest(DigestAlgorithm algorithm, String hex) {
     if (colon < 0) {
       throw new InvalidReferenceException("not a digest: '" + text + "' (expected sha256:<hex>)");
     }
+    String prefix = text.substring(0, colon);
     DigestAlgorithm alg =
-        DigestAlgorithm.byPrefix(text.substring(0, colon))
+        DigestAlgorithm.byPrefix(prefix)
             .orElseThrow(
                 () -> new InvalidReferenceException("unsupported digest algorithm in '" + text + "'"));
+    String hex = text.substring(colon + 1);
+    if (!prefix.equals(alg.prefix()) || !hex.chars().allMatch(Digest::isHex)) {
+      // the OCI digest grammar is lowercase: algorithm [a-z0-9]+, sha256/sha512 values [a-f0-9]
+      throw new InvalidReferenceException(
+          "not a digest: '" + text + "' (algorithm and hex value must be lowercase)");
+    }
     try {
-      return new Digest(alg, text.substring(colon + 1));
+      return new Digest(alg, hex);
     } catch (IllegalArgumentException e) {
       throw new InvalidReferenceException("not a digest: '" + text + "': " + e.getMessage());
     }

@@ -18,8 +18,9 @@ public interface HttpTransport {
    *
    * @param request the request, must not be {@code null}
    * @return the final response
-   * @throws ComputeImageException {@code TransferException} when retries are exhausted or the body
-   *     is larger than allowed; {@code CancelledException} when interrupted
+   * @throws ComputeImageException {@code TransferException} when retries are exhausted; {@code
+   *     BodyTooLargeException} (a {@code TransferException}) when the body is larger than {@link
+   *     HttpRequest#maxBodyBytes()}; {@code CancelledException} when interrupted
    */
   HttpResult send(HttpRequest request) throws ComputeImageException;
 }

@@ -1,5 +1,6 @@
 package io.carbon.computeimage.testkit.fake;
 
+import io.carbon.computeimage.ports.error.BodyTooLargeException;
 import io.carbon.computeimage.ports.error.TransferException;
 import io.carbon.computeimage.ports.transfer.HttpRequest;
 import io.carbon.computeimage.ports.transfer.HttpResult;
@@ -146,8 +147,10 @@ public final class InMemoryHttpTransport implements HttpTransport {
       r = fromTree(request.uri()).orElse(Response.of(404, "not found: " + request.uri()));
     }
     if (r.body().length > request.maxBodyBytes()) {
-      throw new TransferException(
-          "GET " + request.uri() + ": body of " + r.body().length + " bytes exceeds the limit");
+      throw new BodyTooLargeException(
+          "GET " + request.uri() + ": body of " + r.body().length + " bytes exceeds the limit of "
+              + request.maxBodyBytes() + " bytes",
+          request.maxBodyBytes());
     }
     byte[] body = "HEAD".equals(request.method()) ? new byte[0] : r.body();
     return new HttpResult(r.status(), r.headers(), body, request.uri());

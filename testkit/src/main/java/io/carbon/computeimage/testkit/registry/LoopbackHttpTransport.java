@@ -1,5 +1,6 @@
 package io.carbon.computeimage.testkit.registry;
 
+import io.carbon.computeimage.ports.error.BodyTooLargeException;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.TransferException;
 import io.carbon.computeimage.ports.transfer.HttpRequest;
@@ -76,7 +77,9 @@ public final class LoopbackHttpTransport implements HttpTransport {
       try (InputStream in = r.body()) {
         byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, request.maxBodyBytes() + 1));
         if (body.length > request.maxBodyBytes()) {
-          throw new TransferException("body of " + uri + " larger than " + request.maxBodyBytes());
+          throw new BodyTooLargeException(
+              "GET " + uri + ": response body exceeds the limit of " + request.maxBodyBytes() + " bytes",
+              request.maxBodyBytes());
         }
         Map<String, java.util.List<String>> lower = new HashMap<>();
         r.headers().map().forEach((k, v) -> lower.put(k.toLowerCase(java.util.Locale.ROOT), v));

@@ -307,9 +307,13 @@ public abstract class DownloaderContractTest {
     DownloadRequest req =
         new DownloadRequest(server.uri(PATH), Map.of(), TransferFixtures.sha256(content), 1000);
     assertThatThrownBy(() -> download(req))
-        .isInstanceOf(io.carbon.computeimage.ports.error.ComputeImageException.class)
+        .isInstanceOfSatisfying(
+            io.carbon.computeimage.ports.error.ComputeImageException.class,
+            // the content does not fit its descriptor: an integrity failure, not a network one
+            e -> assertThat(e.kind()).isEqualTo(io.carbon.computeimage.ports.error.ErrorKind.INTEGRITY))
         .hasMessageContaining(server.uri(PATH).toString())
         .hasMessageContaining("1000");
+    assertThat(server.requests()).as("not retried").hasSize(1);
     assertThat(destination()).doesNotExist();
     assertThat(cacheFilesExceptLocks()).isEmpty();
   }

@@ -157,7 +157,9 @@ public abstract class HttpTransportContractTest {
     HttpTransport t = newTransport(TransferFixtures.fastSettings());
     assertThatThrownBy(
             () -> t.send(new HttpRequest("GET", server.uri("/index.json"), Map.of(), 1000)))
-        .isInstanceOf(TransferException.class)
+        .isInstanceOfSatisfying(
+            io.carbon.computeimage.ports.error.BodyTooLargeException.class, // callers map it (manifests: malformed)
+            e -> assertThat(e.limit()).isEqualTo(1000))
         .hasMessageContaining(server.uri("/index.json").toString())
         .hasMessageContaining("1000");
   }

@@ -1,9 +1,13 @@
 package io.carbon.computeimage.adapter.overlay;
 
 import io.carbon.computeimage.adapter.overlay.linux.PosixFs;
+import io.carbon.computeimage.adapter.overlay.tar.PrintableText;
 import io.carbon.computeimage.adapter.overlay.unpack.LayerUnpack;
 import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.CancelledException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
+import io.carbon.computeimage.ports.error.MalformedImageException;
+import io.carbon.computeimage.ports.error.UnsafeContentException;
 import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import io.carbon.computeimage.ports.model.HostInfo;
 import io.carbon.computeimage.ports.model.OsFamily;
@@ -110,9 +114,41 @@ public final class OverlayLayerStore implements LayerStore {
             + " is not a directory");
       }
     }
-    return LayerUnpack.run(blob, compression, dir, lowers,
-        listener == null ? ProgressListener.NONE : listener,
-        cancellation == null ? Cancellation.NONE : cancellation);
+    try {
+      return LayerUnpack.run(blob, compression, dir, lowers,
+          listener == null ? ProgressListener.NONE : listener,
+          cancellation == null ? Cancellation.NONE : cancellation);
+    } catch (ComputeImageException e) {
+      throw printable(e);
+    }
+  }
+
+  /**
+   * The last guard before a message reaches a terminal: entry names (and file-system messages
+   * quoting them) are image-controlled, so control characters left in a message are escaped.
+   */
+  static ComputeImageException printable(ComputeImageException e) {
+    String m = PrintableText.message(e.getMessage());
+    if (m.equals(e.getMessage())) {
+      return e;
+    }
+    Throwable c = e.getCause();
+    ComputeImageException out;
+    if (e instanceof MalformedImageException) {
+      out = new MalformedImageException(m, c);
+    } else if (e instanceof UnsafeContentException) {
+      out = new UnsafeContentException(m, c);
+    } else if (e instanceof LocalStorageException) {
+      out = new LocalStorageException(m, c);
+    } else if (e instanceof UnsupportedFeatureException) {
+      out = new UnsupportedFeatureException(m, c);
+    } else if (e instanceof CancelledException) {
+      out = new CancelledException(m, c);
+    } else {
+      out = new ComputeImageException(e.kind(), m, c);
+    }
+    out.setStackTrace(e.getStackTrace());
+    return out;
   }
 
   @Override

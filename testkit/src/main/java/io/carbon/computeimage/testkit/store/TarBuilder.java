@@ -3,7 +3,6 @@ package io.carbon.computeimage.testkit.store;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -85,9 +84,25 @@ public final class TarBuilder {
       return this;
     }
 
-    /** @param xname attribute name @param value raw value (LIBARCHIVE.xattr record) @return this */
+    /**
+     * Adds a {@code LIBARCHIVE.xattr.*} record the way libarchive writes it: the name with bytes
+     * outside {@code !..~}, {@code %} and {@code =} as {@code %XX}, the value in base64.
+     *
+     * @param xname attribute name
+     * @param value raw value
+     * @return this
+     */
     public Entry libarchiveXattr(String xname, byte[] value) {
-      pax.put("LIBARCHIVE.xattr." + URLEncoder.encode(xname, StandardCharsets.UTF_8),
+      StringBuilder encoded = new StringBuilder();
+      for (byte b : xname.getBytes(StandardCharsets.UTF_8)) {
+        int c = b & 0xff;
+        if (c < 33 || c > 126 || c == '%' || c == '=') {
+          encoded.append(String.format("%%%02X", c));
+        } else {
+          encoded.append((char) c);
+        }
+      }
+      pax.put("LIBARCHIVE.xattr." + encoded,
           Base64.getEncoder().encodeToString(value).getBytes(StandardCharsets.US_ASCII));
       return this;
     }

@@ -1,10 +1,11 @@
 package io.carbon.computeimage.adapter.overlay.tar;
 
 import io.carbon.computeimage.ports.error.MalformedImageException;
+import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,11 +20,24 @@ import java.util.Map;
  *
  * <p>It reads its input strictly in order and never skips with {@code skip()}, so a digest
  * computed on the input covers every byte. Format errors are {@link MalformedImageException}s
- * naming {@code source}.
+ * naming {@code source}; so are values no Linux file system can take (an empty xattr name, one
+ * over 255 bytes, a value over 64 KiB, a sparse file over {@value #MAX_SPARSE_SIZE} bytes). Names,
+ * link targets and xattr names that are not valid UTF-8 are refused with an {@link
+ * UnsupportedFeatureException}: Java maps file names through UTF-8, so such a name would be
+ * changed, or two names merged, on disk. Image-controlled text in messages is escaped with {@link
+ * PrintableText}.
  */
 public final class TarReader {
   private static final int BLOCK = 512;
   private static final long MAX_META = 1L << 20;
+  /** The largest sparse file accepted: 16 TiB, the ext4 limit (4 KiB blocks). */
+  static final long MAX_SPARSE_SIZE = 1L << 44;
+  /** XATTR_NAME_MAX of Linux. */
+  private static final int MAX_XATTR_NAME = 255;
+  /** XATTR_SIZE_MAX of Linux. */
+  private static final int MAX_XATTR_VALUE = 65536;
+  private static final String SCHILY = "SCHILY.xattr.";
+  private static final String LIBARCHIVE = "LIBARCHIVE.xattr.";
 
   private final InputStream in;
   private final String source;
@@ -51,8 +65,9 @@ public final class TarReader {
    * @return the entry, or {@code null} at the end of the archive
    * @throws IOException on read failure
    * @throws MalformedImageException when the archive is malformed
+   * @throws UnsupportedFeatureException when a name, link target or xattr name is not UTF-8
    */
-  public TarEntry next() throws IOException, MalformedImageException {
+  public TarEntry next() throws IOException, MalformedImageException, UnsupportedFeatureException {
     if (ended) {
       return null;
     }
@@ -61,8 +76,8 @@ public final class TarReader {
     padding = 0;
     Map<String, byte[]> pax = new LinkedHashMap<>();
     List<Long> pax00Sparse = new ArrayList<>();
-    String longName = null;
-    String longLink = null;
+    byte[] longName = null;
+    byte[] longLink = null;
     while (true) {
       long headerOffset = offset;
       if (!readBlock()) {
@@ -90,10 +105,10 @@ public final class TarReader {
           parsePax(readMeta(storedSize, headerOffset), globalPax, new ArrayList<>(), headerOffset);
           continue;
         case 'L':
-          longName = cString(readMeta(storedSize, headerOffset));
+          longName = cBytes(readMeta(storedSize, headerOffset));
           continue;
         case 'K':
-          longLink = cString(readMeta(storedSize, headerOffset));
+          longLink = cBytes(readMeta(storedSize, headerOffset));
           continue;
         case 'V':
           discard(storedSize + pad(storedSize));
@@ -139,10 +154,10 @@ public final class TarReader {
       long storedSize,
       Map<String, byte[]> localPax,
       List<Long> pax00Sparse,
-      String longName,
-      String longLink,
+      byte[] longName,
+      byte[] longLink,
       long headerOffset)
-      throws IOException, MalformedImageException {
+      throws IOException, MalformedImageException, UnsupportedFeatureException {
     Map<String, byte[]> pax = new LinkedHashMap<>();
     for (Map.Entry<String, byte[]> g : globalPax.entrySet()) {
       String k = g.getKey();
@@ -154,26 +169,29 @@ public final class TarReader {
     pax.putAll(localPax);
     boolean ustar = block[257] == 'u' && block[258] == 's' && block[259] == 't'
         && block[260] == 'a' && block[261] == 'r' && block[262] == 0;
-    String name = cString(block, 0, 100);
+    // Only the name that applies is decoded: a header field that a long name or a PAX record
+    // overrides may be cut in the middle of a UTF-8 sequence.
+    byte[] nameBytes = cBytes(block, 0, 100);
     if (ustar) {
-      String prefix = cString(block, 345, 155);
-      if (!prefix.isEmpty()) {
-        name = prefix + "/" + name;
+      byte[] prefix = cBytes(block, 345, 155);
+      if (prefix.length > 0) {
+        nameBytes = concat(prefix, nameBytes);
       }
     }
     if (longName != null) {
-      name = longName;
+      nameBytes = longName;
     }
     if (pax.containsKey("path")) {
-      name = str(pax.get("path"));
+      nameBytes = pax.get("path");
     }
-    String link = cString(block, 157, 100);
+    byte[] linkBytes = cBytes(block, 157, 100);
     if (longLink != null) {
-      link = longLink;
+      linkBytes = longLink;
     }
     if (pax.containsKey("linkpath")) {
-      link = str(pax.get("linkpath"));
+      linkBytes = pax.get("linkpath");
     }
+
     int mode = (int) (number(100, 8, headerOffset) & 07777);
     long uid = pax.containsKey("uid") ? paxLong(pax, "uid", headerOffset) : number(108, 8, headerOffset);
     long gid = pax.containsKey("gid") ? paxLong(pax, "gid", headerOffset) : number(116, 8, headerOffset);
@@ -193,7 +211,7 @@ public final class TarReader {
           }
         }
       } catch (NumberFormatException e) {
-        throw malformed("bad PAX mtime '" + t + "'", headerOffset);
+        throw malformed("bad PAX mtime '" + PrintableText.name(t) + "'", headerOffset);
       }
     }
     if (pax.containsKey("size")) {
@@ -204,27 +222,33 @@ public final class TarReader {
     Map<String, byte[]> xattrs = new LinkedHashMap<>();
     for (Map.Entry<String, byte[]> e : pax.entrySet()) {
       String k = e.getKey();
-      if (k.startsWith("LIBARCHIVE.xattr.")) {
-        String xname =
-            URLDecoder.decode(k.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
+      if (k.startsWith(LIBARCHIVE)) {
+        String xname = text(percentDecode(k.substring(LIBARCHIVE.length()), headerOffset),
+            "xattr name", nameBytes, headerOffset);
+        byte[] value;
         try {
-          xattrs.putIfAbsent(xname, Base64.getDecoder().decode(str(e.getValue()).trim()));
+          value = Base64.getDecoder().decode(str(e.getValue()).trim());
         } catch (IllegalArgumentException ex) {
-          throw malformed("bad base64 in " + k, headerOffset);
+          throw malformed("bad base64 in " + PrintableText.name(k), headerOffset);
         }
+        checkXattr(xname, value, nameBytes, headerOffset);
+        xattrs.putIfAbsent(xname, value);
       }
     }
     for (Map.Entry<String, byte[]> e : pax.entrySet()) {
-      if (e.getKey().startsWith("SCHILY.xattr.")) {
-        xattrs.put(e.getKey().substring("SCHILY.xattr.".length()), e.getValue());
+      if (e.getKey().startsWith(SCHILY)) {
+        String xname = e.getKey().substring(SCHILY.length());
+        checkXattr(xname, e.getValue(), nameBytes, headerOffset);
+        xattrs.put(xname, e.getValue());
       }
     }
+    boolean slash = nameBytes.length > 0 && nameBytes[nameBytes.length - 1] == '/';
 
     TarType type;
     List<SparseRegion> sparse = null;
     long size = storedSize;
     switch (flag) {
-      case '0', 0, '7' -> type = name.endsWith("/") && flag != '7' ? TarType.DIRECTORY : TarType.FILE;
+      case '0', 0, '7' -> type = slash && flag != '7' ? TarType.DIRECTORY : TarType.FILE;
       case '1' -> type = TarType.HARDLINK;
       case '2' -> type = TarType.SYMLINK;
       case '3' -> type = TarType.CHAR_DEVICE;
@@ -237,7 +261,8 @@ public final class TarReader {
         size = number(483, 12, headerOffset);
       }
       default -> throw malformed(
-          "unsupported entry type '" + (char) flag + "' (" + flag + ") for '" + name + "'",
+          "unsupported entry type '" + PrintableText.name(String.valueOf((char) (flag & 0xff)))
+              + "' (" + flag + ") for '" + PrintableText.name(nameBytes) + "'",
           headerOffset);
     }
     dataLeft = storedSize;
@@ -248,7 +273,7 @@ public final class TarReader {
             || pax.containsKey("GNU.sparse.map")
             || !pax00Sparse.isEmpty())) {
       if (pax.containsKey("GNU.sparse.name")) {
-        name = str(pax.get("GNU.sparse.name"));
+        nameBytes = pax.get("GNU.sparse.name");
       }
       String major = pax.containsKey("GNU.sparse.major") ? str(pax.get("GNU.sparse.major")) : "0";
       if (major.equals("1")) {
@@ -271,18 +296,26 @@ public final class TarReader {
       }
     }
     if (sparse != null) {
+      if (size < 0 || size > MAX_SPARSE_SIZE) {
+        throw malformed("sparse file '" + PrintableText.name(nameBytes) + "' claims a size of "
+            + size + " bytes (at most " + MAX_SPARSE_SIZE + " are accepted)", headerOffset);
+      }
       long stored = 0;
       for (SparseRegion r : sparse) {
-        if (r.offset() < 0 || r.length() < 0 || r.offset() + r.length() > size) {
-          throw malformed("sparse region " + r + " outside file size " + size, headerOffset);
+        if (r.offset() < 0 || r.length() < 0 || r.offset() > size - r.length()) {
+          throw malformed("sparse region " + r + " of '" + PrintableText.name(nameBytes)
+              + "' outside file size " + size, headerOffset);
         }
         stored += r.length();
       }
       if (stored != dataLeft) {
-        throw malformed("sparse map of '" + name + "' covers " + stored
+        throw malformed("sparse map of '" + PrintableText.name(nameBytes) + "' covers " + stored
             + " bytes but " + dataLeft + " are stored", headerOffset);
       }
     }
+    String name = text(nameBytes, "entry name", nameBytes, headerOffset);
+    String link = type == TarType.HARDLINK || type == TarType.SYMLINK
+        ? text(linkBytes, "link target", nameBytes, headerOffset) : "";
     if (type != TarType.FILE) {
       size = type == TarType.DIRECTORY ? 0 : storedSize;
     }
@@ -369,7 +402,7 @@ public final class TarReader {
   }
 
   private void parsePax(byte[] data, Map<String, byte[]> out, List<Long> pax00, long headerOffset)
-      throws MalformedImageException {
+      throws MalformedImageException, UnsupportedFeatureException {
     int pos = 0;
     while (pos < data.length) {
       if (data[pos] == 0) {
@@ -396,7 +429,13 @@ public final class TarReader {
       if (eq >= end) {
         throw malformed("PAX record without '='", headerOffset);
       }
-      String key = new String(data, sp + 1, eq - sp - 1, StandardCharsets.UTF_8);
+      String key = PrintableText.strictUtf8(data, sp + 1, eq - sp - 1);
+      if (key == null) {
+        byte[] raw = java.util.Arrays.copyOfRange(data, sp + 1, eq);
+        boolean xattr = new String(raw, StandardCharsets.ISO_8859_1).startsWith(SCHILY);
+        throw unsupported((xattr ? "xattr name in PAX record '" : "PAX record key '")
+            + PrintableText.name(raw) + "' is not valid UTF-8", headerOffset);
+      }
       byte[] value = java.util.Arrays.copyOfRange(data, eq + 1, end - 1);
       if (key.equals("GNU.sparse.offset") || key.equals("GNU.sparse.numbytes")) {
         pax00.add(parseDecimal(str(value), headerOffset));
@@ -511,17 +550,85 @@ public final class TarReader {
     try {
       long v = Long.parseLong(s.trim());
       if (v < 0) {
-        throw malformed("negative number '" + s + "'", headerOffset);
+        throw malformed("negative number '" + PrintableText.name(s) + "'", headerOffset);
       }
       return v;
     } catch (NumberFormatException e) {
-      throw malformed("bad number '" + s + "'", headerOffset);
+      throw malformed("bad number '" + PrintableText.name(s) + "'", headerOffset);
     }
   }
 
   private MalformedImageException malformed(String what, long headerOffset) {
     return new MalformedImageException(
         "malformed tar in " + source + " (header at byte " + headerOffset + "): " + what);
+  }
+
+  private UnsupportedFeatureException unsupported(String what, long headerOffset) {
+    return new UnsupportedFeatureException(
+        "unsupported tar entry in " + source + " (header at byte " + headerOffset + "): " + what
+            + "; names that are not UTF-8 are not supported (Java maps file names through UTF-8,"
+            + " so the name would be changed, or two names merged, on disk)");
+  }
+
+  /** Decodes image text as strict UTF-8, refusing the entry when it is not. */
+  private String text(byte[] bytes, String what, byte[] entryName, long headerOffset)
+      throws UnsupportedFeatureException {
+    String s = PrintableText.strictUtf8(bytes, 0, bytes.length);
+    if (s == null) {
+      String subject = what + " '" + PrintableText.name(bytes) + "'";
+      if (entryName != bytes) {
+        subject += " of entry '" + PrintableText.name(entryName) + "'";
+      }
+      throw unsupported(subject + " is not valid UTF-8", headerOffset);
+    }
+    return s;
+  }
+
+  private void checkXattr(String xname, byte[] value, byte[] entryName, long headerOffset)
+      throws MalformedImageException {
+    String problem = null;
+    if (xname.isEmpty()) {
+      problem = "an empty name";
+    } else if (xname.getBytes(StandardCharsets.UTF_8).length > MAX_XATTR_NAME) {
+      problem = "a name over " + MAX_XATTR_NAME + " bytes";
+    } else if (xname.indexOf('\0') >= 0) {
+      problem = "a NUL byte in its name";
+    } else if (value.length > MAX_XATTR_VALUE) {
+      problem = "a value of " + value.length + " bytes (at most " + MAX_XATTR_VALUE + ")";
+    }
+    if (problem != null) {
+      throw malformed("extended attribute '" + PrintableText.name(xname) + "' of '"
+          + PrintableText.name(entryName) + "' has " + problem, headerOffset);
+    }
+  }
+
+  /** Decodes libarchive's %XX escapes (only those: a {@code +} stays a plus). */
+  private byte[] percentDecode(String s, long headerOffset) throws MalformedImageException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == '%') {
+        int hi = i + 2 < b.length ? Character.digit(b[i + 1], 16) : -1;
+        int lo = i + 2 < b.length ? Character.digit(b[i + 2], 16) : -1;
+        if (hi < 0 || lo < 0) {
+          throw malformed("bad %-escape in PAX record '" + LIBARCHIVE + PrintableText.name(s) + "'",
+              headerOffset);
+        }
+        out.write(hi * 16 + lo);
+        i += 2;
+      } else {
+        out.write(b[i]);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[] prefix, byte[] name) {
+    byte[] out = new byte[prefix.length + 1 + name.length];
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    out[prefix.length] = '/';
+    System.arraycopy(name, 0, out, prefix.length + 1, name.length);
+    return out;
   }
 
   private static long pad(long size) {
@@ -542,15 +649,15 @@ public final class TarReader {
     return new String(b, StandardCharsets.UTF_8);
   }
 
-  private static String cString(byte[] b) {
-    return cString(b, 0, b.length);
+  private static byte[] cBytes(byte[] b) {
+    return cBytes(b, 0, b.length);
   }
 
-  private static String cString(byte[] b, int at, int len) {
+  private static byte[] cBytes(byte[] b, int at, int len) {
     int end = at;
     while (end < at + len && b[end] != 0) {
       end++;
     }
-    return new String(b, at, end - at, StandardCharsets.UTF_8);
+    return java.util.Arrays.copyOfRange(b, at, end);
   }
 }

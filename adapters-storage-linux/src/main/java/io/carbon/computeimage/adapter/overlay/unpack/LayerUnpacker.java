@@ -1,6 +1,7 @@
 package io.carbon.computeimage.adapter.overlay.unpack;
 
 import io.carbon.computeimage.adapter.overlay.linux.PosixFs;
+import io.carbon.computeimage.adapter.overlay.tar.PrintableText;
 import io.carbon.computeimage.adapter.overlay.tar.SparseRegion;
 import io.carbon.computeimage.adapter.overlay.tar.TarEntry;
 import io.carbon.computeimage.adapter.overlay.tar.TarType;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -42,6 +44,15 @@ import java.util.Set;
  * Nothing is cached across entries that could change the answer: resolved stacks of lower layers
  * are dropped whenever this layer replaces, removes or makes opaque a path.
  *
+ * <p>A directory that replaces a non-directory this layer wrote earlier (file {@code a}, then
+ * directory {@code a/}) is opaque: the non-directory had already deleted the lower {@code a/}.
+ * Overlayfs ignores {@code trusted.overlay.opaque} on a layer's root, so an opaque marker at the
+ * root of the tar is written, when the layer is finished, as a whiteout for every name of the
+ * lower layers' merged root that this layer does not create, and as an opaque xattr on every
+ * directory this layer has at the root over a lower name. Opaque markers, like whiteouts, are
+ * ignored under a parent the merged view does not have. Image text in messages is escaped with
+ * {@link PrintableText}.
+ *
  * <p>One instance per layer; not thread-safe.
  */
 public final class LayerUnpacker {
@@ -50,6 +61,8 @@ public final class LayerUnpacker {
   private static final String OPAQUE_XATTR = "trusted.overlay.opaque";
   private static final byte[] Y = {'y'};
   private static final int MAX_LINKS = 40;
+  /** PATH_MAX of Linux less the terminating NUL: the longest symlink target symlink(2) takes. */
+  private static final int MAX_SYMLINK_TARGET = 4095;
 
   private final Path root;
   private final List<Path> lowers; // top-most first
@@ -60,6 +73,7 @@ public final class LayerUnpacker {
   private final Map<Path, Boolean> lowerOpaque = new HashMap<>();
   private final Map<String, long[]> dirTimes = new LinkedHashMap<>();
   private final byte[] buffer = new byte[1 << 16];
+  private boolean rootOpaque;
 
   /**
    * Creates an unpacker.
@@ -91,8 +105,8 @@ public final class LayerUnpacker {
         if (comps.get(i).startsWith(WH + WH)) {
           return; // AUFS metadata directory (.wh..wh.plnk and friends): not content
         }
-        throw new MalformedImageException(
-            "malformed entry '" + e.name() + "' in " + layer + ": whiteout name used as a directory");
+        throw new MalformedImageException("malformed entry '" + PrintableText.name(e.name())
+            + "' in " + layer + ": whiteout name used as a directory");
       }
     }
     if (comps.isEmpty()) {
@@ -120,11 +134,19 @@ public final class LayerUnpacker {
         }
       }
       case FILE -> writeFile(e, p, dataSource);
-      case SYMLINK -> PosixFs.symlink(e.linkName(), p);
+      case SYMLINK -> {
+        int bytes = e.linkName().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_SYMLINK_TARGET || bytes == 0) {
+          throw new MalformedImageException("malformed symlink '" + PrintableText.name(e.name())
+              + "' in " + layer + ": a target of " + bytes + " bytes (Linux allows 1 to "
+              + MAX_SYMLINK_TARGET + ")");
+        }
+        PosixFs.symlink(e.linkName(), p);
+      }
       case CHAR_DEVICE, BLOCK_DEVICE -> {
         if (e.devMajor() > 0xffffffffL || e.devMinor() > 0xffffffffL) {
           throw new MalformedImageException("device numbers " + e.devMajor() + ":" + e.devMinor()
-              + " of '" + e.name() + "' in " + layer + " are out of range");
+              + " of '" + PrintableText.name(e.name()) + "' in " + layer + " are out of range");
         }
         int t = e.type() == TarType.CHAR_DEVICE ? PosixFs.S_IFCHR : PosixFs.S_IFBLK;
         PosixFs.mknod(p, t | (e.mode() & 0777), PosixFs.makedev(e.devMajor(), e.devMinor()));
@@ -144,6 +166,9 @@ public final class LayerUnpacker {
    * @throws IOException on failure
    */
   public void finish() throws IOException {
+    if (rootOpaque) {
+      hideLowerRoot();
+    }
     List<Map.Entry<String, long[]>> all = new ArrayList<>(dirTimes.entrySet());
     for (int i = all.size() - 1; i >= 0; i--) {
       Path p = all.get(i).getKey().isEmpty() ? root : root.resolve(all.get(i).getKey());
@@ -159,7 +184,7 @@ public final class LayerUnpacker {
 
   private void applyRoot(TarEntry e) throws ComputeImageException, IOException {
     if (e.type() != TarType.DIRECTORY) {
-      throw new UnsafeContentException("refusing entry '" + e.name() + "' in " + layer
+      throw new UnsafeContentException("refusing entry '" + PrintableText.name(e.name()) + "' in " + layer
           + ": a " + e.type().name().toLowerCase(java.util.Locale.ROOT)
           + " would replace the layer root");
     }
@@ -169,10 +194,17 @@ public final class LayerUnpacker {
   private void applyWhiteout(TarEntry e, List<String> parent, String base)
       throws ComputeImageException, IOException {
     if (base.equals(OPAQUE_MARKER)) {
+      if (resolveDir(parent, false, e.name()) == null) {
+        return; // as for a plain whiteout: no directory in the merged view, nothing to hide
+      }
       String dir = resolveDir(parent, true, e.name());
       Stat st = Stat.of(dir.isEmpty() ? root : root.resolve(dir));
       if (st == null || !st.isDir()) {
-        throw new IllegalStateException("resolved parent is not a directory: " + dir);
+        throw new IllegalStateException(
+            "resolved parent is not a directory: " + PrintableText.name(dir));
+      }
+      if (dir.isEmpty()) {
+        rootOpaque = true; // completed by hideLowerRoot(): overlayfs ignores opaque on a root
       }
       makeOpaque(dir);
       return;
@@ -182,9 +214,9 @@ public final class LayerUnpacker {
     }
     String victim = base.substring(WH.length());
     if (victim.isEmpty() || victim.equals(".") || victim.equals("..")) {
-      throw new UnsafeContentException("refusing whiteout '" + e.name() + "' in " + layer
-          + ": malformed whiteout name (it would delete '" + (victim.isEmpty() ? "" : victim)
-          + "' relative to its directory)");
+      throw new UnsafeContentException("refusing whiteout '" + PrintableText.name(e.name())
+          + "' in " + layer + ": malformed whiteout name (it would delete '"
+          + PrintableText.name(victim) + "' relative to its directory)");
     }
     if (resolveDir(parent, false, e.name()) == null) {
       return; // the parent is already gone in the merged view: nothing left to hide
@@ -209,19 +241,20 @@ public final class LayerUnpacker {
   private void applyHardlink(TarEntry e, String rel, Path p) throws ComputeImageException, IOException {
     List<String> target = EntryPath.components(e.linkName(), "hard link target", layer);
     if (target.isEmpty()) {
-      throw new MalformedImageException("hard link '" + e.name() + "' in " + layer
-          + " points at the root directory");
+      throw new MalformedImageException("hard link '" + PrintableText.name(e.name()) + "' in "
+          + layer + " points at the root directory");
     }
     String tdir = resolveDir(target.subList(0, target.size() - 1), false, e.linkName());
     String tbase = target.get(target.size() - 1);
     Node n = tdir == null ? Node.ABSENT : lookup(tdir, tbase);
     if (n.kind() == Kind.ABSENT || n.kind() == Kind.DELETED_HERE) {
-      throw new MalformedImageException("hard link '" + e.name() + "' in " + layer
-          + ": target '" + e.linkName() + "' does not exist in this layer or below");
+      throw new MalformedImageException("hard link '" + PrintableText.name(e.name()) + "' in "
+          + layer + ": target '" + PrintableText.name(e.linkName())
+          + "' does not exist in this layer or below");
     }
     if (n.kind() == Kind.DIR) {
-      throw new MalformedImageException("hard link '" + e.name() + "' in " + layer
-          + ": target '" + e.linkName() + "' is a directory");
+      throw new MalformedImageException("hard link '" + PrintableText.name(e.name()) + "' in "
+          + layer + ": target '" + PrintableText.name(e.linkName()) + "' is a directory");
     }
     String trel = child(tdir, tbase);
     if (trel.equals(rel)) {
@@ -239,8 +272,9 @@ public final class LayerUnpacker {
   // ---------------------------------------------------------------------------------- targets
 
   /**
-   * Makes room for a new entry at {@code rel}; returns whether the new directory must be opaque
-   * (it replaces this layer's whiteout).
+   * Makes room for a new entry at {@code rel}; returns whether the new directory must be opaque:
+   * it replaces this layer's whiteout, or a non-directory of this layer (which had deleted
+   * whatever the lower layers have at that path).
    */
   private boolean prepareTarget(String rel, Path p, boolean newIsDir) throws IOException {
     Stat st = Stat.of(p);
@@ -263,7 +297,7 @@ public final class LayerUnpacker {
     }
     Files.delete(p);
     invalidate(rel);
-    return false;
+    return newIsDir;
   }
 
   private void writeFile(TarEntry e, Path p, InputStream data) throws IOException {
@@ -314,7 +348,8 @@ public final class LayerUnpacker {
           || (err == PosixFs.EPERM && name.startsWith("user.")
               && e.type() != TarType.FILE && e.type() != TarType.DIRECTORY);
       if (err != 0 && !tolerated) {
-        throw new IOException("setting xattr " + name + " of '" + e.name() + "' in " + layer
+        throw new IOException("setting xattr " + PrintableText.name(name) + " of '"
+            + PrintableText.name(e.name()) + "' in " + layer
             + ": " + PosixFs.describe(err));
       }
     }
@@ -381,6 +416,42 @@ public final class LayerUnpacker {
     invalidate(rel);
   }
 
+  /**
+   * Completes an opaque marker at the root: overlayfs ignores {@code trusted.overlay.opaque} on a
+   * layer's root directory, so every name the lower layers' merged root shows is hidden here, with
+   * a whiteout, or, when this layer has a directory of that name, by making it opaque (a
+   * non-directory of this layer hides the lower one by itself).
+   */
+  private void hideLowerRoot() throws IOException {
+    Set<String> seen = new HashSet<>();
+    List<String> visible = new ArrayList<>();
+    for (Path lower : lowers) {
+      try (var names = Files.list(lower)) {
+        for (Path child : (Iterable<Path>) names::iterator) {
+          String name = child.getFileName().toString();
+          if (seen.add(name)) {
+            Stat st = Stat.of(child);
+            if (st != null && !st.isWhiteout()) {
+              visible.add(name);
+            }
+          }
+        }
+      }
+      if (isOpaque(lower)) {
+        break;
+      }
+    }
+    for (String name : visible) {
+      Path p = root.resolve(name);
+      Stat here = Stat.of(p);
+      if (here == null) {
+        PosixFs.mknod(p, PosixFs.S_IFCHR, 0);
+      } else if (here.isDir()) {
+        PosixFs.setXattr(p, OPAQUE_XATTR, Y);
+      }
+    }
+  }
+
   private boolean insideOpaqueHere(String dir) {
     String d = dir;
     while (true) {
@@ -421,7 +492,8 @@ public final class LayerUnpacker {
       }
       if (c.equals("..")) {
         if (cur.isEmpty()) {
-          throw new UnsafeContentException("refusing entry '" + entryName + "' in " + layer
+          throw new UnsafeContentException("refusing entry '" + PrintableText.name(entryName)
+              + "' in " + layer
               + ": a symlink on its path leads above the layer root");
         }
         int slash = cur.lastIndexOf('/');
@@ -439,7 +511,8 @@ public final class LayerUnpacker {
         }
         case SYMLINK -> {
           if (++links > MAX_LINKS) {
-            throw new MalformedImageException("entry '" + entryName + "' in " + layer
+            throw new MalformedImageException("entry '" + PrintableText.name(entryName) + "' in "
+                + layer
                 + ": too many levels of symbolic links");
           }
           Path link = n.layer() < 0 ? root.resolve(p) : lowers.get(n.layer()).resolve(p);
@@ -481,6 +554,9 @@ public final class LayerUnpacker {
           Files.createDirectory(root.resolve(p));
           PosixFs.chmod(root.resolve(p), 0755);
           invalidate(p);
+          if (n.layer() < 0) {
+            makeOpaque(p); // this layer's non-directory had deleted the lower directory
+          }
           cur = p;
         }
         default -> throw new IllegalStateException();

@@ -5,13 +5,15 @@
 #   five  the same files split into five layers of about equal size
 # Whole-process wall time and peak RSS (GNU time), runs alternating between the tools, medians.
 # Usage: bench/container/run.sh [runs]   (default 5; needs root, docker-registry, podman, skopeo, umoci)
-# Not a test: numbers depend on the machine. Results go to stdout and bench/container/results.txt.
+# Not a test: numbers depend on the machine. Results go to stdout and bench/container/results.txt
+# (RESULTS=<file> writes elsewhere). HOLD=1 only sets up the registry and waits (for profiling).
 set -euo pipefail
 RUNS="${1:-5}"
 TOOLS="${TOOLS:-imagecli podman skopeo_umoci}"   # subset, e.g. TOOLS="podman skopeo_umoci"
-# JVM flags for a short-lived CLI: serial GC and a capped heap keep RSS low, C1-only JIT saves CPU
 IMAGES="${IMAGES:-big five}"   # subset, e.g. IMAGES=five
-export JAVA_OPTS="${JAVA_OPTS--XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1}"
+# JVM flags: the launcher's defaults (serial GC and a capped heap keep RSS low). No
+# -XX:TieredStopAtLevel=1: C1-only code hashes SHA-256 about 12x slower.
+export JAVA_OPTS="${JAVA_OPTS--XX:+UseSerialGC -Xmx256m}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d /tmp/ci-bench-container.XXXXXX)"
@@ -93,16 +95,22 @@ for t in big five; do
   echo "   pushed $host/bench/$t:1 (compressed bytes, layers: $sz)" >&2
 done
 
-# one measured run: prints "<seconds> <peak RSS KiB>"
+if [ -n "${HOLD:-}" ]; then
+  # profiling aid: keep the registry up (images at $host/bench/{big,five}:1) until killed
+  echo "== holding: registry $host, work dir $work" >&2
+  while sleep 3600; do :; done
+fi
+
+# one measured run: prints "<seconds> <peak RSS KiB> <CPU seconds (user+sys)>"
 measure() {
   local out rc=0
-  out="$(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null)" || rc=$?
+  out="$(/usr/bin/time -f '%e %M %U %S' "$@" 2>&1 >/dev/null)" || rc=$?
   if [ "$rc" -ne 0 ]; then
     echo "FAILED ($rc): $*" >&2
     echo "$out" >&2
     exit 1
   fi
-  echo "$out" | tail -1
+  echo "$out" | tail -1 | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
 }
 
 run_imagecli() {
@@ -120,7 +128,7 @@ run_skopeo_umoci() {
   local a b
   a=$(measure skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$host/bench/$1:1" "oci:$d/layout:x")
   b=$(measure umoci unpack --image "$d/layout:x" "$d/bundle")
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2f %d\n", x[1] + y[1], (x[2] > y[2] ? x[2] : y[2]) }'
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2f %d %.2f\n", x[1] + y[1], (x[2] > y[2] ? x[2] : y[2]), x[3] + y[3] }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -135,7 +143,8 @@ for t in $IMAGES; do
     for tool in $order; do
       r=$("run_$tool" "$t")
       echo "$r" >> "$work/res/$t.$tool"
-      echo "   $t run $i $tool: ${r% *} s, peak RSS $(( ${r#* } / 1024 )) MiB" >&2
+      read -r sec rss cpu <<< "$r"
+      echo "   $t run $i $tool: $sec s, peak RSS $(( rss / 1024 )) MiB, CPU $cpu s, load $(cut -d' ' -f1 /proc/loadavg)" >&2
     done
   done
 done
@@ -143,13 +152,18 @@ done
 {
   echo "container pull benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), runs=$RUNS (medians)"
   echo "image-cli JAVA_OPTS: $JAVA_OPTS"
-  printf '%-6s %-14s %9s %9s %13s\n' image tool seconds ratio peakRSS_MiB
+  printf '%-6s %-14s %9s %9s %9s %9s %13s\n' image tool seconds ratio cpu_s cpu_ratio peakRSS_MiB
   for t in $IMAGES; do
     pd=$(cut -d' ' -f1 "$work/res/$t.podman" 2>/dev/null | median)
+    pc=$(cut -d' ' -f3 "$work/res/$t.podman" 2>/dev/null | median)
     for tool in $TOOLS; do
       s=$(cut -d' ' -f1 "$work/res/$t.$tool" | median)
+      c=$(cut -d' ' -f3 "$work/res/$t.$tool" | median)
       m=$(cut -d' ' -f2 "$work/res/$t.$tool" | sort -n | tail -1)
-      printf '%-6s %-14s %9.2f %8.2fx %13d\n' "$t" "$tool" "$s" "$(awk -v a="$s" -v b="$pd" 'BEGIN{print a/b}')" $((m / 1024))
+      printf '%-6s %-14s %9.2f %8.2fx %9.2f %8.2fx %13d\n' "$t" "$tool" "$s" \
+        "$(awk -v a="$s" -v b="$pd" 'BEGIN{ if (b > 0) print a/b; else print 0 }')" "$c" \
+        "$(awk -v a="$c" -v b="$pc" 'BEGIN{ if (b > 0) print a/b; else print 0 }')" $((m / 1024))
     done
+    echo "$t per run (s): $(for tool in $TOOLS; do printf '%s %s | ' "$tool" "$(cut -d' ' -f1 "$work/res/$t.$tool" | tr '\n' ' ')"; done)"
   done
-} | tee "$here/results.txt"
+} | tee "${RESULTS:-$here/results.txt}"

@@ -12,7 +12,9 @@ import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.store.LayerCompression;
 import io.carbon.computeimage.ports.store.LayerStore;
 import io.carbon.computeimage.ports.store.LayerUnpackResult;
+import io.carbon.computeimage.ports.store.LowerLayers;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -89,6 +91,46 @@ public final class OverlayLayerStore implements LayerStore {
       throws ComputeImageException {
     Objects.requireNonNull(blob, "blob is null");
     Objects.requireNonNull(compression, "compression is null");
+    Path dir = checkLayerDir(layerDir);
+    List<Path> lowers = lowerLayerDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    for (Path l : lowers) {
+      if (!Files.isDirectory(l, LinkOption.NOFOLLOW_LINKS) || l.equals(dir)) {
+        throw new LocalStorageException("lower layer directory " + l + " of " + layerDir
+            + " is not a directory");
+      }
+    }
+    return LayerUnpack.run(blob, compression, dir, LowerLayers.of(lowers),
+        listener == null ? ProgressListener.NONE : listener,
+        cancellation == null ? Cancellation.NONE : cancellation);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Unpacks as the blob arrives: decompression and hashing run on a thread of their own, and
+   * entries are written at once; the lower layers are awaited at the first entry that needs them
+   * (a parent directory, hard link target or deleted path this layer does not have itself).
+   */
+  @Override
+  public LayerUnpackResult unpack(
+      InputStream blob,
+      LayerCompression compression,
+      Path layerDir,
+      LowerLayers lowerLayers,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    Objects.requireNonNull(blob, "blob is null");
+    Objects.requireNonNull(compression, "compression is null");
+    Objects.requireNonNull(lowerLayers, "lowerLayers is null");
+    Path dir = checkLayerDir(layerDir);
+    return LayerUnpack.run(blob, -1, "stream for " + dir.getFileName(), compression, dir,
+        lowerLayers,
+        listener == null ? ProgressListener.NONE : listener,
+        cancellation == null ? Cancellation.NONE : cancellation);
+  }
+
+  private Path checkLayerDir(Path layerDir) throws ComputeImageException {
     Objects.requireNonNull(layerDir, "layerDir is null");
     requireRoot(layerDir);
     Path dir = layerDir.toAbsolutePath().normalize();
@@ -103,16 +145,7 @@ public final class OverlayLayerStore implements LayerStore {
     } catch (IOException e) {
       throw new LocalStorageException("cannot read layer directory " + layerDir + ": " + e, e);
     }
-    List<Path> lowers = lowerLayerDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
-    for (Path l : lowers) {
-      if (!Files.isDirectory(l, LinkOption.NOFOLLOW_LINKS) || l.equals(dir)) {
-        throw new LocalStorageException("lower layer directory " + l + " of " + layerDir
-            + " is not a directory");
-      }
-    }
-    return LayerUnpack.run(blob, compression, dir, lowers,
-        listener == null ? ProgressListener.NONE : listener,
-        cancellation == null ? Cancellation.NONE : cancellation);
+    return dir;
   }
 
   @Override

@@ -23,7 +23,7 @@ final class FileWriters implements AutoCloseable {
   static final int MAX_FILE = 1 << 20;
 
   private static final int THREADS = 2;
-  private static final int BUDGET_KIB = 16 << 10;
+  private static final int BUDGET_KIB = 8 << 10;
   private static final AtomicInteger POOL_NO = new AtomicInteger();
 
   /** A write of one file. */

@@ -29,6 +29,7 @@ final class InflatingPipe extends InputStream {
   private static final byte[] END = new byte[0];
 
   private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUED);
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(QUEUED + 2);
   private final MessageDigest sha;
   private final Thread thread;
   private volatile boolean stopped;
@@ -84,7 +85,10 @@ final class InflatingPipe extends InputStream {
         }
       }
       while (!stopped) {
-        byte[] buf = new byte[CHUNK];
+        byte[] buf = free.poll();
+        if (buf == null) {
+          buf = new byte[CHUNK];
+        }
         int filled = 0;
         while (filled < CHUNK) {
           int n = plain.read(buf, filled, CHUNK - filled);
@@ -156,6 +160,9 @@ final class InflatingPipe extends InputStream {
           throw new BlobReadException(failure);
         }
         return -1;
+      }
+      if (current != null && current.length == CHUNK) {
+        free.offer(current); // reused by the decompressing thread: little garbage
       }
       current = next;
       currentLength = next.length;

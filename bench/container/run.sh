@@ -125,8 +125,8 @@ run_imagecli() {
   measure "$repo/image-cli" pull container -q "$host/bench/$1:1" --dir "$d"
 }
 run_podman() {
-  local d; d="$(fresh pd)"
-  measure podman --root "$d/root" --runroot "$d/runroot" --storage-driver overlay --events-backend none \
+  local d rr; d="$(fresh pd)"; rr="$(mktemp -d "$work/rr.XXXXXX")"   # podman: runroot under 50 chars
+  measure podman --root "$d/root" --runroot "$rr" --storage-driver overlay --events-backend none \
     pull -q --tls-verify=false "docker://$host/bench/$1:1"
 }
 run_skopeo_umoci() {

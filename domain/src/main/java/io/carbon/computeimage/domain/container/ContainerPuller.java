@@ -52,14 +52,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The container pull pipeline: resolve the reference for a platform, download the layer blobs in
- * parallel (a bounded number at once) into the shared content-addressed cache, unpack each layer in
- * order through the {@link LayerStore} into a temporary directory that is renamed to {@code
- * layers/NN} only after its diffID matched the config, prepare {@code upper/} and {@code work/},
- * and write the image record last.
+ * parallel (a bounded number at once) into the shared content-addressed cache while the {@link
+ * LayerStore} unpacks each of them from the bytes already downloaded (layers in parallel, a layer
+ * waiting for the ones below only where it needs them) into a temporary directory, which is
+ * renamed to {@code layers/NN} only after the blob's digest was verified and its diffID matched the
+ * config; then prepare {@code upper/} and {@code work/}, and write the image record last.
  *
  * <p>A per-image lock (threads and processes) serializes pulls of the same image. The record is
  * deleted before anything changes and written only at the end, so an interrupted pull is never
@@ -290,8 +290,10 @@ public final class ContainerPuller {
     }
     Downloader downloader = services.downloader();
     LayerStore store = services.layerStore();
-    AtomicReference<ComputeImageException> firstError = new AtomicReference<>();
-    Cancellation inner = () -> firstError.get() != null || cancellation.isCancelled();
+    // A failed layer stops the layers above it; the layers below it go on, so that they are kept
+    // for the next pull of the same manifest (as when layers completed in order).
+    AtomicInteger lowestFailed = new AtomicInteger(Integer.MAX_VALUE);
+    ComputeImageException[] errors = new ComputeImageException[n];
     int threads = Math.max(1, Math.min(parallelDownloads, n));
     ExecutorService downloads = newPool(threads, "layer-download-");
     ExecutorService unpacks = newPool(threads, "layer-unpack-");
@@ -307,6 +309,8 @@ public final class ContainerPuller {
           layerDone.complete(null);
           continue;
         }
+        int index = i;
+        Cancellation inner = () -> lowestFailed.get() < index || cancellation.isCancelled();
         LayerJob job =
             new LayerJob(ir, request, m, i, layout, dir, source, downloader, store, listener, inner,
                 lowerLayers(dir, i, done));
@@ -317,12 +321,13 @@ public final class ContainerPuller {
                 job.unpack(download);
                 layerDone.complete(null);
               } catch (ComputeImageException e) {
-                firstError.compareAndSet(null, e);
+                errors[index] = e;
+                lowestFailed.accumulateAndGet(index, Math::min);
                 layerDone.completeExceptionally(e);
               } catch (RuntimeException | Error e) {
-                firstError.compareAndSet(
-                    null, new LocalStorageException("unpacking layer " + job.index + " of " + ir
-                        + " failed: " + e, e));
+                errors[index] = new LocalStorageException(
+                    "unpacking layer " + index + " of " + ir + " failed: " + e, e);
+                lowestFailed.accumulateAndGet(index, Math::min);
                 layerDone.completeExceptionally(e);
               }
             });
@@ -334,12 +339,12 @@ public final class ContainerPuller {
           Thread.currentThread().interrupt();
           throw new CancelledException("pull of " + ir + " interrupted", e);
         } catch (ExecutionException e) {
-          break;
+          // every layer ends (the ones above a failure are cancelled); the error is chosen below
         }
       }
-      ComputeImageException first = firstError.get();
-      if (first != null) {
-        throw first;
+      int failed = lowestFailed.get();
+      if (failed < n) {
+        throw errors[failed]; // the lowest failed layer's own error (those above were stopped)
       }
       cancellation.check();
     } finally {

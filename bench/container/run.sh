@@ -23,16 +23,18 @@ cleanup() {
   for m in $(mount | awk -v w="$work" '$3 ~ "^"w {print $3}' | sort -r); do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$work"
 }
+echo "storage for the pulls: ${STORAGE:-loop}" >&2
 trap cleanup EXIT
 
 # the benchmarked tree: binaries, libraries, scripts, man pages, zoneinfo (about 270 MB, ~100 MB gzip)
 SRC_DIRS=(/usr/sbin /usr/lib/python3.11 /usr/share/perl /usr/lib/x86_64-linux-gnu/perl /usr/share/zoneinfo
           /usr/lib/gcc /usr/share/man/man1 /usr/share/man/man3)
 
-if [[ " $TOOLS " == *" imagecli "* ]]; then
+IMAGE_CLI="${IMAGE_CLI:-}"   # another image-cli command (e.g. a wrapper around an older build); skips the build
+if [[ " $TOOLS " == *" imagecli "* && -z "$IMAGE_CLI" ]]; then
 echo "== building image-cli" >&2
 (cd "$repo" && mvn -q -B -o -DskipTests package -pl app-cli -am) >&2 || (cd "$repo" && mvn -q -B -DskipTests package -pl app-cli -am) >&2
-touch "$repo/app-cli/target/image-cli.jar"
+touch "$repo/app-cli/target/image-cli.jar" "$repo/app-cli/target/.image-cli.built"   # no rebuild in a timed run
 fi
 
 echo "== building images in $work" >&2
@@ -122,7 +124,7 @@ measure() {
 fresh() { mktemp -d "$work/run/$1.XXXXXX"; }
 run_imagecli() {
   local d; d="$(fresh ic)"
-  measure "$repo/image-cli" pull container -q "$host/bench/$1:1" --dir "$d"
+  measure "${IMAGE_CLI:-$repo/image-cli}" pull container -q "$host/bench/$1:1" --dir "$d"
 }
 run_podman() {
   local d rr; d="$(fresh pd)"; rr="$(mktemp -d "$work/rr.XXXXXX")"   # podman: runroot under 50 chars
@@ -140,6 +142,16 @@ run_skopeo_umoci() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 mkdir -p "$work/run" "$work/res"
+if [ "${STORAGE:-loop}" = loop ]; then
+  # The pulls write into a fresh ext4 with the default options (journal included) in a sparse loop
+  # file, the same for every tool: this machine's root file system has no journal, and there the
+  # inode allocator skips (and re-checks for every new file) inodes deleted in the last minutes,
+  # so any mass deletion shortly before a run (another build's, or a previous bench's cleanup)
+  # made file creation dominate every tool's time. STORAGE=here measures in $work instead.
+  truncate -s 24G "$work/storage.img"
+  mkfs.ext4 -q -F "$work/storage.img"
+  mount -o loop "$work/storage.img" "$work/run"
+fi
 echo "== warm-up (one untimed run each)" >&2
 for tool in $TOOLS; do "run_$tool" big >/dev/null; done
 for t in $IMAGES; do
@@ -157,7 +169,7 @@ done
 
 {
   echo "container pull benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), runs=$RUNS (medians)"
-  echo "image-cli JAVA_OPTS: $JAVA_OPTS"
+  echo "image-cli JAVA_OPTS: $JAVA_OPTS; storage: ${STORAGE:-loop} (loop: fresh journaled ext4 in a loop file)"
   printf '%-6s %-14s %9s %9s %9s %9s %13s\n' image tool seconds ratio cpu_s cpu_ratio peakRSS_MiB
   for t in $IMAGES; do
     pd=$(cut -d' ' -f1 "$work/res/$t.podman" 2>/dev/null | median)
@@ -171,5 +183,14 @@ done
         "$(awk -v a="$c" -v b="$pc" 'BEGIN{ if (b > 0) print a/b; else print 0 }')" $((m / 1024))
     done
     echo "$t per run (s): $(for tool in $TOOLS; do printf '%s %s | ' "$tool" "$(cut -d' ' -f1 "$work/res/$t.$tool" | tr '\n' ' ')"; done)"
+    if [ -f "$work/res/$t.podman" ]; then
+      # the same round's runs alternate next to each other: the median of per-round ratios
+      for tool in $TOOLS; do
+        [ "$tool" = podman ] && continue
+        mr=$(paste -d' ' "$work/res/$t.$tool" "$work/res/$t.podman" | awk '{ print $1 / $4 }' | median)
+        mc=$(paste -d' ' "$work/res/$t.$tool" "$work/res/$t.podman" | awk '{ if ($6 > 0) print $3 / $6 }' | median)
+        printf '%s %s vs podman, median of per-round ratios: wall %.2fx, CPU %.2fx\n' "$t" "$tool" "$mr" "$mc"
+      done
+    fi
   done
 } | tee "${RESULTS:-$here/results.txt}"

@@ -96,7 +96,7 @@ public final class FileDownloader implements Downloader {
    *
    * <p>The tap is told about every range appended to {@code D.part}, after it was written: a resume
    * in the same call continues where the previous range ended; a restart from the start begins
-   * again at offset 0 (in a new file).
+   * again at offset 0 (the partial file truncated or replaced).
    */
   @Override
   public DownloadResult download(

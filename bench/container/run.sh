@@ -5,13 +5,15 @@
 #   five  the same files split into five layers of about equal size
 # Whole-process wall time and peak RSS (GNU time), runs alternating between the tools, medians.
 # Usage: bench/container/run.sh [runs]   (default 5; needs root, docker-registry, podman, skopeo, umoci)
-# Not a test: numbers depend on the machine. Results go to stdout and bench/container/results.txt.
+# Not a test: numbers depend on the machine. Results go to stdout and bench/container/results.txt
+# (RESULTS=<file> writes elsewhere). HOLD=1 only sets up the registry and waits (for profiling).
 set -euo pipefail
 RUNS="${1:-5}"
 TOOLS="${TOOLS:-imagecli podman skopeo_umoci}"   # subset, e.g. TOOLS="podman skopeo_umoci"
-# JVM flags for a short-lived CLI: serial GC and a capped heap keep RSS low, C1-only JIT saves CPU
 IMAGES="${IMAGES:-big five}"   # subset, e.g. IMAGES=five
-export JAVA_OPTS="${JAVA_OPTS--XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1}"
+# JVM flags: the launcher's defaults (serial GC and a capped heap keep RSS low). No
+# -XX:TieredStopAtLevel=1: C1-only code hashes SHA-256 about 12x slower.
+export JAVA_OPTS="${JAVA_OPTS--XX:+UseSerialGC -Xmx256m}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d /tmp/ci-bench-container.XXXXXX)"
@@ -21,16 +23,18 @@ cleanup() {
   for m in $(mount | awk -v w="$work" '$3 ~ "^"w {print $3}' | sort -r); do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$work"
 }
+echo "storage for the pulls: ${STORAGE:-loop}" >&2
 trap cleanup EXIT
 
 # the benchmarked tree: binaries, libraries, scripts, man pages, zoneinfo (about 270 MB, ~100 MB gzip)
 SRC_DIRS=(/usr/sbin /usr/lib/python3.11 /usr/share/perl /usr/lib/x86_64-linux-gnu/perl /usr/share/zoneinfo
           /usr/lib/gcc /usr/share/man/man1 /usr/share/man/man3)
 
-if [[ " $TOOLS " == *" imagecli "* ]]; then
+IMAGE_CLI="${IMAGE_CLI:-}"   # another image-cli command (e.g. a wrapper around an older build); skips the build
+if [[ " $TOOLS " == *" imagecli "* && -z "$IMAGE_CLI" ]]; then
 echo "== building image-cli" >&2
 (cd "$repo" && mvn -q -B -o -DskipTests package -pl app-cli -am) >&2 || (cd "$repo" && mvn -q -B -DskipTests package -pl app-cli -am) >&2
-touch "$repo/app-cli/target/image-cli.jar"
+touch "$repo/app-cli/target/image-cli.jar" "$repo/app-cli/target/.image-cli.built"   # no rebuild in a timed run
 fi
 
 echo "== building images in $work" >&2
@@ -93,39 +97,61 @@ for t in big five; do
   echo "   pushed $host/bench/$t:1 (compressed bytes, layers: $sz)" >&2
 done
 
-# one measured run: prints "<seconds> <peak RSS KiB>"
+if [ -n "${HOLD:-}" ]; then
+  # profiling aid: keep the registry up (images at $host/bench/{big,five}:1) until killed
+  echo "== holding: registry $host, work dir $work" >&2
+  trap 'exit 143' TERM INT
+  while :; do sleep 3600 & wait $!; done
+fi
+
+# one measured run: prints "<seconds> <peak RSS KiB> <CPU seconds (user+sys)>"
 measure() {
   local out rc=0
-  out="$(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null)" || rc=$?
+  out="$(/usr/bin/time -f '%e %M %U %S' "$@" 2>&1 >/dev/null)" || rc=$?
   if [ "$rc" -ne 0 ]; then
     echo "FAILED ($rc): $*" >&2
     echo "$out" >&2
     exit 1
   fi
-  echo "$out" | tail -1
+  echo "$out" | tail -1 | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
 }
 
+# Every run gets fresh storage in a new directory; nothing is deleted until the end. Deleting the
+# ~20k files of the previous run right before a run makes inode allocation crawl on ext4 without a
+# journal (the allocator skips inodes deleted in the last minutes, rescanning them for every new
+# file): that dominated earlier measurements, for every tool, and is not what a pull costs.
+# Disk: about 0.4 GB per run and tool (6 GB for 5 runs of both images with all tools).
+fresh() { mktemp -d "$work/run/$1.XXXXXX"; }
 run_imagecli() {
-  local d="$work/run/ic"; rm -rf "$d"; mkdir -p "$d"
-  measure "$repo/image-cli" pull container -q "$host/bench/$1:1" --dir "$d"
+  local d; d="$(fresh ic)"
+  measure "${IMAGE_CLI:-$repo/image-cli}" pull container -q "$host/bench/$1:1" --dir "$d"
 }
 run_podman() {
-  local d="$work/run/pd"; rm -rf "$d"; mkdir -p "$d"
-  measure podman --root "$d/root" --runroot "$d/runroot" --storage-driver overlay --events-backend none \
+  local d rr; d="$(fresh pd)"; rr="$(mktemp -d "$work/rr.XXXXXX")"   # podman: runroot under 50 chars
+  measure podman --root "$d/root" --runroot "$rr" --storage-driver overlay --events-backend none \
     pull -q --tls-verify=false "docker://$host/bench/$1:1"
-  podman --root "$d/root" --runroot "$d/runroot" --storage-driver overlay system reset -f >/dev/null 2>&1 || true
 }
 run_skopeo_umoci() {
-  local d="$work/run/su"; rm -rf "$d"; mkdir -p "$d"
+  local d; d="$(fresh su)"
   local a b
   a=$(measure skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$host/bench/$1:1" "oci:$d/layout:x")
   b=$(measure umoci unpack --image "$d/layout:x" "$d/bundle")
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2f %d\n", x[1] + y[1], (x[2] > y[2] ? x[2] : y[2]) }'
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2f %d %.2f\n", x[1] + y[1], (x[2] > y[2] ? x[2] : y[2]), x[3] + y[3] }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 mkdir -p "$work/run" "$work/res"
+if [ "${STORAGE:-loop}" = loop ]; then
+  # The pulls write into a fresh ext4 with the default options (journal included) in a sparse loop
+  # file, the same for every tool: this machine's root file system has no journal, and there the
+  # inode allocator skips (and re-checks for every new file) inodes deleted in the last minutes,
+  # so any mass deletion shortly before a run (another build's, or a previous bench's cleanup)
+  # made file creation dominate every tool's time. STORAGE=here measures in $work instead.
+  truncate -s 24G "$work/storage.img"
+  mkfs.ext4 -q -F "$work/storage.img"
+  mount -o loop "$work/storage.img" "$work/run"
+fi
 echo "== warm-up (one untimed run each)" >&2
 for tool in $TOOLS; do "run_$tool" big >/dev/null; done
 for t in $IMAGES; do
@@ -135,21 +161,36 @@ for t in $IMAGES; do
     for tool in $order; do
       r=$("run_$tool" "$t")
       echo "$r" >> "$work/res/$t.$tool"
-      echo "   $t run $i $tool: ${r% *} s, peak RSS $(( ${r#* } / 1024 )) MiB" >&2
+      read -r sec rss cpu <<< "$r"
+      echo "   $t run $i $tool: $sec s, peak RSS $(( rss / 1024 )) MiB, CPU $cpu s, load $(cut -d' ' -f1 /proc/loadavg)" >&2
     done
   done
 done
 
 {
   echo "container pull benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), runs=$RUNS (medians)"
-  echo "image-cli JAVA_OPTS: $JAVA_OPTS"
-  printf '%-6s %-14s %9s %9s %13s\n' image tool seconds ratio peakRSS_MiB
+  echo "image-cli JAVA_OPTS: $JAVA_OPTS; storage: ${STORAGE:-loop} (loop: fresh journaled ext4 in a loop file)"
+  printf '%-6s %-14s %9s %9s %9s %9s %13s\n' image tool seconds ratio cpu_s cpu_ratio peakRSS_MiB
   for t in $IMAGES; do
     pd=$(cut -d' ' -f1 "$work/res/$t.podman" 2>/dev/null | median)
+    pc=$(cut -d' ' -f3 "$work/res/$t.podman" 2>/dev/null | median)
     for tool in $TOOLS; do
       s=$(cut -d' ' -f1 "$work/res/$t.$tool" | median)
+      c=$(cut -d' ' -f3 "$work/res/$t.$tool" | median)
       m=$(cut -d' ' -f2 "$work/res/$t.$tool" | sort -n | tail -1)
-      printf '%-6s %-14s %9.2f %8.2fx %13d\n' "$t" "$tool" "$s" "$(awk -v a="$s" -v b="$pd" 'BEGIN{print a/b}')" $((m / 1024))
+      printf '%-6s %-14s %9.2f %8.2fx %9.2f %8.2fx %13d\n' "$t" "$tool" "$s" \
+        "$(awk -v a="$s" -v b="$pd" 'BEGIN{ if (b > 0) print a/b; else print 0 }')" "$c" \
+        "$(awk -v a="$c" -v b="$pc" 'BEGIN{ if (b > 0) print a/b; else print 0 }')" $((m / 1024))
     done
+    echo "$t per run (s): $(for tool in $TOOLS; do printf '%s %s | ' "$tool" "$(cut -d' ' -f1 "$work/res/$t.$tool" | tr '\n' ' ')"; done)"
+    if [ -f "$work/res/$t.podman" ]; then
+      # the same round's runs alternate next to each other: the median of per-round ratios
+      for tool in $TOOLS; do
+        [ "$tool" = podman ] && continue
+        mr=$(paste -d' ' "$work/res/$t.$tool" "$work/res/$t.podman" | awk '{ print $1 / $4 }' | median)
+        mc=$(paste -d' ' "$work/res/$t.$tool" "$work/res/$t.podman" | awk '{ if ($6 > 0) print $3 / $6 }' | median)
+        printf '%s %s vs podman, median of per-round ratios: wall %.2fx, CPU %.2fx\n' "$t" "$tool" "$mr" "$mc"
+      done
+    fi
   done
-} | tee "$here/results.txt"
+} | tee "${RESULTS:-$here/results.txt}"

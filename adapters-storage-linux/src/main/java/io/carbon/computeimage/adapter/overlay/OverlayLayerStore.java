@@ -3,8 +3,8 @@ package io.carbon.computeimage.adapter.overlay;
 import io.carbon.computeimage.adapter.overlay.linux.PosixFs;
 import io.carbon.computeimage.adapter.overlay.tar.PrintableText;
 import io.carbon.computeimage.adapter.overlay.unpack.LayerUnpack;
-import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.CancelledException;
+import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
 import io.carbon.computeimage.ports.error.MalformedImageException;
 import io.carbon.computeimage.ports.error.UnsafeContentException;
@@ -16,7 +16,9 @@ import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.store.LayerCompression;
 import io.carbon.computeimage.ports.store.LayerStore;
 import io.carbon.computeimage.ports.store.LayerUnpackResult;
+import io.carbon.computeimage.ports.store.LowerLayers;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -93,20 +95,7 @@ public final class OverlayLayerStore implements LayerStore {
       throws ComputeImageException {
     Objects.requireNonNull(blob, "blob is null");
     Objects.requireNonNull(compression, "compression is null");
-    Objects.requireNonNull(layerDir, "layerDir is null");
-    requireRoot(layerDir);
-    Path dir = layerDir.toAbsolutePath().normalize();
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      throw new LocalStorageException("layer directory " + layerDir
-          + " does not exist or is not a directory (symlinks are not accepted)");
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      if (s.findAny().isPresent()) {
-        throw new LocalStorageException("layer directory " + layerDir + " is not empty");
-      }
-    } catch (IOException e) {
-      throw new LocalStorageException("cannot read layer directory " + layerDir + ": " + e, e);
-    }
+    Path dir = checkLayerDir(layerDir);
     List<Path> lowers = lowerLayerDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     for (Path l : lowers) {
       if (!Files.isDirectory(l, LinkOption.NOFOLLOW_LINKS) || l.equals(dir)) {
@@ -115,7 +104,37 @@ public final class OverlayLayerStore implements LayerStore {
       }
     }
     try {
-      return LayerUnpack.run(blob, compression, dir, lowers,
+      return LayerUnpack.run(blob, compression, dir, LowerLayers.of(lowers),
+          listener == null ? ProgressListener.NONE : listener,
+          cancellation == null ? Cancellation.NONE : cancellation);
+    } catch (ComputeImageException e) {
+      throw printable(e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Unpacks as the blob arrives: decompression and hashing run on a thread of their own, and
+   * entries are written at once; the lower layers are awaited at the first entry that needs them
+   * (a parent directory, hard link target or deleted path this layer does not have itself).
+   */
+  @Override
+  public LayerUnpackResult unpack(
+      InputStream blob,
+      LayerCompression compression,
+      Path layerDir,
+      LowerLayers lowerLayers,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    Objects.requireNonNull(blob, "blob is null");
+    Objects.requireNonNull(compression, "compression is null");
+    Objects.requireNonNull(lowerLayers, "lowerLayers is null");
+    Path dir = checkLayerDir(layerDir);
+    try {
+      return LayerUnpack.run(blob, -1, "stream for " + dir.getFileName(), compression, dir,
+          lowerLayers,
           listener == null ? ProgressListener.NONE : listener,
           cancellation == null ? Cancellation.NONE : cancellation);
     } catch (ComputeImageException e) {
@@ -149,6 +168,24 @@ public final class OverlayLayerStore implements LayerStore {
     }
     out.setStackTrace(e.getStackTrace());
     return out;
+  }
+
+  private Path checkLayerDir(Path layerDir) throws ComputeImageException {
+    Objects.requireNonNull(layerDir, "layerDir is null");
+    requireRoot(layerDir);
+    Path dir = layerDir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new LocalStorageException("layer directory " + layerDir
+          + " does not exist or is not a directory (symlinks are not accepted)");
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      if (s.findAny().isPresent()) {
+        throw new LocalStorageException("layer directory " + layerDir + " is not empty");
+      }
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot read layer directory " + layerDir + ": " + e, e);
+    }
+    return dir;
   }
 
   @Override

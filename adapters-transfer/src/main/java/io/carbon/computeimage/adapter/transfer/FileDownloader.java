@@ -13,6 +13,7 @@ import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.transfer.DownloadRequest;
 import io.carbon.computeimage.ports.transfer.DownloadResult;
+import io.carbon.computeimage.ports.transfer.DownloadTap;
 import io.carbon.computeimage.ports.transfer.Downloader;
 import io.carbon.computeimage.ports.transfer.TransferSettings;
 import java.io.IOException;
@@ -88,7 +89,26 @@ public final class FileDownloader implements Downloader {
       ProgressListener listener,
       Cancellation cancellation)
       throws ComputeImageException {
+    return download(request, destination, listener, cancellation, DownloadTap.NONE);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The tap is told about every range appended to {@code D.part}, after it was written: a resume
+   * in the same call continues where the previous range ended; a restart from the start begins
+   * again at offset 0 (the partial file truncated or replaced).
+   */
+  @Override
+  public DownloadResult download(
+      DownloadRequest request,
+      Path destination,
+      ProgressListener listener,
+      Cancellation cancellation,
+      DownloadTap tap)
+      throws ComputeImageException {
     Objects.requireNonNull(request, "request is null");
+    Objects.requireNonNull(tap, "tap is null");
     Objects.requireNonNull(destination, "destination is null");
     Objects.requireNonNull(listener, "listener is null");
     Objects.requireNonNull(cancellation, "cancellation is null");
@@ -107,7 +127,7 @@ public final class FileDownloader implements Downloader {
       if (reused.isPresent()) {
         return reused.get();
       }
-      return new Job(request, dest, listener, cancellation).run();
+      return new Job(request, dest, listener, cancellation, tap).run();
     }
   }
 
@@ -213,12 +233,19 @@ public final class FileDownloader implements Downloader {
     private final String url;
     private final ProgressListener listener;
     private final Cancellation cancellation;
+    private final DownloadTap tap;
     private PartState state;
     private boolean started;
     private boolean restartedAfterMismatch;
     private DownloadResult result;
 
-    Job(DownloadRequest request, Path dest, ProgressListener listener, Cancellation cancellation) {
+    Job(
+        DownloadRequest request,
+        Path dest,
+        ProgressListener listener,
+        Cancellation cancellation,
+        DownloadTap tap) {
+      this.tap = tap;
       this.request = request;
       this.dest = dest;
       this.part = sibling(dest, ".part");
@@ -505,6 +532,7 @@ public final class FileDownloader implements Downloader {
         throw local(e);
       }
       buf.clear();
+      tap.written(part, position, length);
       return position + length;
     }
 

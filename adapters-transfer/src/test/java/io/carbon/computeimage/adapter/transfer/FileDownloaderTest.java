@@ -52,6 +52,51 @@ final class FileDownloaderTest extends DownloaderContractTest {
     assertThat(destination()).doesNotExist();
   }
 
+  /** Records what a download tells its tap. */
+  private static final class RecordingTap implements io.carbon.computeimage.ports.transfer.DownloadTap {
+    final List<long[]> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.Set<Path> files = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void written(Path file, long offset, long length) {
+      files.add(file);
+      ranges.add(new long[] {offset, length});
+    }
+  }
+
+  @Test
+  void downloadWithTap_resetMidBody_rangesContinueAcrossTheResumeUpToTheWholeBody()
+      throws Exception {
+    server.fault(PATH, Fault.resetAfter(1_200_000));
+    RecordingTap tap = new RecordingTap();
+
+    DownloadResult r = newDownloader(TransferFixtures.fastSettings(3))
+        .download(request(), destination(), ProgressListener.NONE, Cancellation.NONE, tap);
+
+    assertThat(r.resumedFrom()).isPositive();
+    assertThat(Files.readAllBytes(destination())).isEqualTo(content);
+    assertThat(tap.files).containsExactly(part());
+    long end = 0;
+    for (long[] range : tap.ranges) {
+      assertThat(range[0]).as("range start").isEqualTo(end);
+      assertThat(range[1]).isPositive();
+      end += range[1];
+    }
+    assertThat(end).isEqualTo(content.length);
+  }
+
+  @Test
+  void downloadWithTap_verifiedDestinationReused_tapSeesNothing() throws Exception {
+    download(request());
+    RecordingTap tap = new RecordingTap();
+
+    DownloadResult r = newDownloader(TransferFixtures.fastSettings(3))
+        .download(request(), destination(), ProgressListener.NONE, Cancellation.NONE, tap);
+
+    assertThat(r.reused()).isTrue();
+    assertThat(tap.ranges).isEmpty();
+  }
+
   @Test
   void download_afterFailedCall_resumesFromPartialFile() throws Exception {
     leavePartialFile(request(), 1_200_000);

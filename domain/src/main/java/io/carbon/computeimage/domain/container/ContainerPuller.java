@@ -23,7 +23,9 @@ import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.store.LayerStore;
 import io.carbon.computeimage.ports.store.LayerUnpackResult;
+import io.carbon.computeimage.ports.store.LowerLayers;
 import io.carbon.computeimage.ports.transfer.DownloadRequest;
+import io.carbon.computeimage.ports.transfer.DownloadResult;
 import io.carbon.computeimage.ports.transfer.Downloader;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -50,14 +52,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The container pull pipeline: resolve the reference for a platform, download the layer blobs in
- * parallel (a bounded number at once) into the shared content-addressed cache, unpack each layer in
- * order through the {@link LayerStore} into a temporary directory that is renamed to {@code
- * layers/NN} only after its diffID matched the config, prepare {@code upper/} and {@code work/},
- * and write the image record last.
+ * parallel (a bounded number at once) into the shared content-addressed cache while the {@link
+ * LayerStore} unpacks each of them from the bytes already downloaded (layers in parallel, a layer
+ * waiting for the ones below only where it needs them) into a temporary directory, which is
+ * renamed to {@code layers/NN} only after the blob's digest was verified and its diffID matched the
+ * config; then prepare {@code upper/} and {@code work/}, and write the image record last.
  *
  * <p>A per-image lock (threads and processes) serializes pulls of the same image. The record is
  * deleted before anything changes and written only at the end, so an interrupted pull is never
@@ -315,81 +317,243 @@ public final class ContainerPuller {
     }
     Downloader downloader = services.downloader();
     LayerStore store = services.layerStore();
-    AtomicReference<ComputeImageException> firstError = new AtomicReference<>();
-    Cancellation inner = () -> firstError.get() != null || cancellation.isCancelled();
-    AtomicInteger threadNo = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(parallelDownloads, n)),
-            r -> {
-              Thread t = new Thread(r, "layer-download-" + threadNo.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    // A failed layer stops the layers above it; the layers below it go on, so that they are kept
+    // for the next pull of the same manifest (as when layers completed in order).
+    AtomicInteger lowestFailed = new AtomicInteger(Integer.MAX_VALUE);
+    ComputeImageException[] errors = new ComputeImageException[n];
+    int threads = Math.max(1, Math.min(parallelDownloads, n));
+    ExecutorService downloads = newPool(threads, "layer-download-");
+    ExecutorService unpacks = newPool(threads, "layer-unpack-");
+    List<CompletableFuture<Void>> done = new ArrayList<>();
     try {
-      List<Future<Path>> blobs = new ArrayList<>();
+      // Submitted in layer order to FIFO pools: a layer waits only for lower layers, which started
+      // before it, so the lowest running layer never waits and the pull always progresses.
       for (int i = 0; i < n; i++) {
-        LayerDescriptor layer = layers.get(i);
+        CompletableFuture<Void> layerDone = new CompletableFuture<>();
+        done.add(layerDone);
         if (Files.isDirectory(ContainerLayout.layerDir(dir, i))) {
-          blobs.add(CompletableFuture.completedFuture(null));
+          listener.note("layer " + i + " (" + short12(layers.get(i).digest()) + ") already unpacked");
+          layerDone.complete(null);
           continue;
         }
         int index = i;
-        blobs.add(
-            pool.submit(
-                () -> {
-                  try {
-                    return download(ir, request, layer, index, layout, source, downloader, listener, inner);
-                  } catch (ComputeImageException e) {
-                    firstError.compareAndSet(null, e);
-                    throw e;
-                  }
-                }));
+        Cancellation inner = () -> lowestFailed.get() < index || cancellation.isCancelled();
+        LayerJob job =
+            new LayerJob(ir, request, m, i, layout, dir, source, downloader, store, listener, inner,
+                lowerLayers(dir, i, done));
+        Future<DownloadResult> download = downloads.submit(job::download);
+        unpacks.submit(
+            () -> {
+              try {
+                job.unpack(download);
+                layerDone.complete(null);
+              } catch (ComputeImageException e) {
+                errors[index] = e;
+                lowestFailed.accumulateAndGet(index, Math::min);
+                layerDone.completeExceptionally(e);
+              } catch (RuntimeException | Error e) {
+                errors[index] = new LocalStorageException(
+                    "unpacking layer " + index + " of " + ir + " failed: " + e, e);
+                lowestFailed.accumulateAndGet(index, Math::min);
+                layerDone.completeExceptionally(e);
+              }
+            });
       }
       for (int i = 0; i < n; i++) {
-        cancellation.check();
-        Path target = ContainerLayout.layerDir(dir, i);
-        if (Files.isDirectory(target)) {
-          listener.note("layer " + i + " (" + short12(layers.get(i).digest()) + ") already unpacked");
-          continue;
+        try {
+          done.get(i).get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CancelledException("pull of " + ir + " interrupted", e);
+        } catch (ExecutionException e) {
+          // every layer ends (the ones above a failure are cancelled); the error is chosen below
         }
-        Path blob = await(blobs.get(i), firstError, ir);
-        unpack(ir, m, i, blob, dir, store, listener, inner);
       }
-    } finally {
-      pool.shutdownNow();
-      try {
-        pool.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      int failed = lowestFailed.get();
+      if (failed < n) {
+        throw errors[failed]; // the lowest failed layer's own error (those above were stopped)
       }
-    }
-  }
-
-  private Path download(
-      ImageReference ir,
-      ImageRequest request,
-      LayerDescriptor layer,
-      int index,
-      ContainerLayout layout,
-      ImageSource source,
-      Downloader downloader,
-      ProgressListener listener,
-      Cancellation cancellation)
-      throws ComputeImageException {
-    Path destination = layout.cachedBlob(layer.digest(), layer.compression());
-    // one download per blob in this JVM (a manifest may list a blob twice); the downloader's own
-    // lock covers other processes, and it reuses a verified file without fetching
-    Object lock = BLOB_LOCKS.computeIfAbsent(destination.toAbsolutePath().toString(), k -> new Object());
-    synchronized (lock) {
       cancellation.check();
-      DownloadRequest dr = source.blobDownload(request, layer);
-      downloader.download(dr, destination, listener, cancellation);
-      return destination;
+    } finally {
+      shutdown(downloads);
+      shutdown(unpacks);
     }
   }
 
-  private static Path await(Future<Path> f, AtomicReference<ComputeImageException> firstError, ImageReference ir)
+  /** The lower layers of layer {@code i}: their directories once every one of them is done. */
+  private static LowerLayers lowerLayers(Path dir, int i, List<CompletableFuture<Void>> done) {
+    List<Path> dirs = new ArrayList<>();
+    for (int j = 0; j < i; j++) {
+      dirs.add(ContainerLayout.layerDir(dir, j));
+    }
+    List<CompletableFuture<Void>> below = List.copyOf(done.subList(0, i));
+    return () -> {
+      for (int j = 0; j < below.size(); j++) {
+        try {
+          below.get(j).get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CancelledException("interrupted while waiting for layer " + j, e);
+        } catch (ExecutionException e) {
+          throw new CancelledException("layer " + j + " below failed", e.getCause());
+        }
+      }
+      return List.copyOf(dirs);
+    };
+  }
+
+  private static ExecutorService newPool(int threads, String prefix) {
+    AtomicInteger threadNo = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, prefix + threadNo.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  private static void shutdown(ExecutorService pool) {
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * One layer: its blob downloads into the cache (on a download thread) while it unpacks from the
+   * bytes already written (on an unpack thread) into a temporary directory, which becomes {@code
+   * layers/NN} only after the download was verified and the diffID matched.
+   */
+  private static final class LayerJob {
+    final ImageReference ir;
+    final ImageRequest request;
+    final ImageManifest m;
+    final int index;
+    final ContainerLayout layout;
+    final Path dir;
+    final ImageSource source;
+    final Downloader downloader;
+    final LayerStore store;
+    final ProgressListener listener;
+    final Cancellation cancellation;
+    final LowerLayers lowers;
+    final FollowedBlob blob = new FollowedBlob();
+
+    LayerJob(
+        ImageReference ir,
+        ImageRequest request,
+        ImageManifest m,
+        int index,
+        ContainerLayout layout,
+        Path dir,
+        ImageSource source,
+        Downloader downloader,
+        LayerStore store,
+        ProgressListener listener,
+        Cancellation cancellation,
+        LowerLayers lowers) {
+      this.ir = ir;
+      this.request = request;
+      this.m = m;
+      this.index = index;
+      this.layout = layout;
+      this.dir = dir;
+      this.source = source;
+      this.downloader = downloader;
+      this.store = store;
+      this.listener = listener;
+      this.cancellation = cancellation;
+      this.lowers = lowers;
+    }
+
+    DownloadResult download() throws ComputeImageException {
+      LayerDescriptor layer = m.layers().get(index);
+      Path destination = layout.cachedBlob(layer.digest(), layer.compression());
+      // one download per blob in this JVM (a manifest may list a blob twice); the downloader's
+      // own lock covers other processes, and it reuses a verified file without fetching
+      Object lock =
+          BLOB_LOCKS.computeIfAbsent(destination.toAbsolutePath().toString(), k -> new Object());
+      try {
+        DownloadResult r;
+        synchronized (lock) {
+          cancellation.check();
+          DownloadRequest dr = source.blobDownload(request, layer);
+          r = downloader.download(dr, destination, listener, cancellation, blob);
+        }
+        blob.complete(r.file(), r.size());
+        return r;
+      } catch (ComputeImageException e) {
+        blob.fail(e);
+        throw e;
+      } catch (RuntimeException | Error e) {
+        blob.fail(new LocalStorageException("download of " + layer.digest() + " failed: " + e, e));
+        throw e;
+      }
+    }
+
+    void unpack(Future<DownloadResult> download) throws ComputeImageException {
+      LayerDescriptor layer = m.layers().get(index);
+      Digest expected = m.config().diffIds().get(index);
+      Path target = ContainerLayout.layerDir(dir, index);
+      Path tmp = dir.resolve(TMP_PREFIX + String.format("%02d-", index) + UUID.randomUUID());
+      boolean moved = false;
+      try {
+        createDirectory(tmp);
+        LayerUnpackResult result;
+        ComputeImageException streamFailure = null;
+        try {
+          result = store.unpack(blob, layer.compression(), tmp, lowers, listener, cancellation);
+        } catch (ComputeImageException e) {
+          result = null;
+          streamFailure = e;
+        }
+        // nothing counts before the blob is verified; a download failure is the real cause
+        DownloadResult downloaded = await(download, ir);
+        if (streamFailure != null && !blob.diverged()) {
+          throw streamFailure;
+        }
+        if (blob.diverged()) {
+          listener.note("layer " + index + " (" + short12(layer.digest()) + "): the download started"
+              + " again while unpacking; unpacking the downloaded blob");
+          FileTrees.deleteRecursively(tmp);
+          createDirectory(tmp);
+          result = store.unpack(downloaded.file(), layer.compression(), tmp, lowers.await(),
+              listener, cancellation);
+        }
+        if (!result.diffId().equals(expected)) {
+          throw new DigestMismatchException(
+              "layer " + index + " (" + layer.digest() + ") of " + ir
+                  + " (diffID vs config rootfs.diff_ids)",
+              expected,
+              result.diffId());
+        }
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw new LocalStorageException("cannot move " + tmp + " to " + target + ": " + Describe.cause(e), e);
+        }
+        moved = true;
+      } finally {
+        blob.close();
+        if (!moved) {
+          FileTrees.deleteRecursively(tmp);
+        }
+      }
+    }
+
+    private static void createDirectory(Path tmp) throws LocalStorageException {
+      try {
+        Files.createDirectory(tmp);
+      } catch (IOException e) {
+        throw new LocalStorageException("cannot create " + tmp + ": " + Describe.cause(e), e);
+      }
+    }
+  }
+
+  private static DownloadResult await(Future<DownloadResult> f, ImageReference ir)
       throws ComputeImageException {
     try {
       return f.get();
@@ -397,10 +561,6 @@ public final class ContainerPuller {
       Thread.currentThread().interrupt();
       throw new CancelledException("pull of " + ir + " interrupted", e);
     } catch (ExecutionException e) {
-      ComputeImageException first = firstError.get();
-      if (first != null) {
-        throw first;
-      }
       Throwable c = e.getCause();
       if (c instanceof ComputeImageException ce) {
         throw ce;
@@ -409,52 +569,6 @@ public final class ContainerPuller {
         throw re;
       }
       throw new IllegalStateException("layer download of " + ir + " failed", c);
-    }
-  }
-
-  private static void unpack(
-      ImageReference ir,
-      ImageManifest m,
-      int i,
-      Path blob,
-      Path dir,
-      LayerStore store,
-      ProgressListener listener,
-      Cancellation cancellation)
-      throws ComputeImageException {
-    LayerDescriptor layer = m.layers().get(i);
-    Digest expected = m.config().diffIds().get(i);
-    Path target = ContainerLayout.layerDir(dir, i);
-    Path tmp = dir.resolve(TMP_PREFIX + String.format("%02d-", i) + UUID.randomUUID());
-    List<Path> lowers = new ArrayList<>();
-    for (int j = 0; j < i; j++) {
-      lowers.add(ContainerLayout.layerDir(dir, j));
-    }
-    try {
-      Files.createDirectory(tmp);
-    } catch (IOException e) {
-      throw new LocalStorageException("cannot create " + tmp + ": " + Describe.cause(e), e);
-    }
-    boolean done = false;
-    try {
-      LayerUnpackResult result =
-          store.unpack(blob, layer.compression(), tmp, lowers, listener, cancellation);
-      if (!result.diffId().equals(expected)) {
-        throw new DigestMismatchException(
-            "layer " + i + " (" + layer.digest() + ") of " + ir + " (diffID vs config rootfs.diff_ids)",
-            expected,
-            result.diffId());
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        throw new LocalStorageException("cannot move " + tmp + " to " + target + ": " + Describe.cause(e), e);
-      }
-      done = true;
-    } finally {
-      if (!done) {
-        FileTrees.deleteRecursively(tmp);
-      }
     }
   }
 

@@ -59,7 +59,8 @@ final class ContainerPullerTest {
   private static final HostInfo HOST = new HostInfo(OsFamily.LINUX, Arch.AMD64, true);
 
   @TempDir Path root;
-  private final FakeDownloader downloader = new FakeDownloader();
+  private final FakeDownloader fakeDownloader = new FakeDownloader();
+  private final TappingDownloader downloader = new TappingDownloader();
   private final FakeSource source = new FakeSource();
   private final FakeStore store = new FakeStore();
   private ContainerLayout layout;
@@ -79,6 +80,7 @@ final class ContainerPullerTest {
           public Downloader downloader() {
             return downloader;
           }
+
 
           @Override
           public LayerStore layerStore() {
@@ -297,6 +299,182 @@ final class ContainerPullerTest {
     }
   }
 
+  @Test
+  void pull_downloadTapped_everyLayerUnpacksFromTheStreamAndMatches() throws Exception {
+    downloader.tapping = true;
+    source.image("localhost/st:1", "linux", "amd64", "alpha", "beta", "gamma");
+
+    PulledImage img = pull("localhost/st:1");
+
+    Path dir = root.resolve("localhost/st/1");
+    assertThat(dir.resolve("layers/00/content")).hasContent("alpha");
+    assertThat(dir.resolve("layers/02/content")).hasContent("gamma");
+    assertThat(store.streamUnpacks.get()).isEqualTo(3);
+    assertThat(store.pathUnpacks.get()).isZero();
+    assertThat(store.lowersSeen).containsExactly(0, 1, 2);
+    assertThat(puller.find(ContainerRef.of("localhost/st:1"), layout)).isPresent();
+    assertThat(img.record().attribute("layers")).contains("3");
+  }
+
+  @Test
+  void pull_streamedBlobFailsItsDigest_noLayerNoTemporaryDirectoryNoRecord() throws Exception {
+    downloader.tapping = true;
+    source.image("localhost/evil:1", "linux", "amd64", "a", "b");
+    downloader.servedInstead(source.digestOf("b"), gzip("evil".getBytes(StandardCharsets.UTF_8)));
+
+    assertThatThrownBy(() -> pull("localhost/evil:1"))
+        .isInstanceOf(DigestMismatchException.class)
+        .hasMessageContaining(source.digestOf("b").toString());
+
+    Path dir = root.resolve("localhost/evil/1");
+    assertThat(store.streamUnpacks.get()).isEqualTo(2); // "evil" was unpacked from the stream...
+    assertThat(dir.resolve("layers/01")).doesNotExist(); // ...but never taken as the layer
+    assertThat(dir.resolve(ImageRecordStore.FILE_NAME)).doesNotExist();
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-layer"));
+    }
+    assertThat(puller.find(ContainerRef.of("localhost/evil:1"), layout)).isEmpty();
+  }
+
+  @Test
+  void pull_downloadResumedInTheSameCall_theStreamContinuesAndTheLayerMatches() throws Exception {
+    downloader.tapping = true;
+    downloader.mode = TappingDownloader.Mode.RESUME;
+    source.image("localhost/res:1", "linux", "amd64", "first layer", "second layer");
+
+    pull("localhost/res:1");
+
+    assertThat(root.resolve("localhost/res/1/layers/00/content")).hasContent("first layer");
+    assertThat(root.resolve("localhost/res/1/layers/01/content")).hasContent("second layer");
+    assertThat(store.streamUnpacks.get()).isEqualTo(2);
+    assertThat(store.pathUnpacks.get()).isZero();
+  }
+
+  @Test
+  void pull_downloadRestartsAfterBytesWereRead_layerUnpackedAgainFromTheVerifiedBlob()
+      throws Exception {
+    downloader.tapping = true;
+    downloader.mode = TappingDownloader.Mode.RESTART_AFTER_READ;
+    source.image("localhost/rst:1", "linux", "amd64", "only layer, long enough to be read in parts");
+
+    pull("localhost/rst:1");
+
+    assertThat(root.resolve("localhost/rst/1/layers/00/content"))
+        .hasContent("only layer, long enough to be read in parts");
+    assertThat(store.pathUnpacks.get()).isEqualTo(1);
+    try (Stream<Path> s = Files.list(root.resolve("localhost/rst/1"))) {
+      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-layer"));
+    }
+  }
+
+  @Test
+  void pull_lowerLayerFails_upperLayersNeverRenamedAndTheLowerErrorReported() throws Exception {
+    downloader.tapping = true;
+    source.image("localhost/low:1", "linux", "amd64", "a", "b", "c");
+    store.failAt = 0;
+
+    assertThatThrownBy(() -> pull("localhost/low:1"))
+        .isInstanceOf(LocalStorageException.class)
+        .hasMessageContaining("injected");
+
+    Path dir = root.resolve("localhost/low/1");
+    for (int i = 0; i < 3; i++) {
+      assertThat(dir.resolve("layers/0" + i)).doesNotExist();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-layer"));
+    }
+  }
+
+  /**
+   * A downloader that serves like {@link FakeDownloader}, or, when {@code tapping}, writes the
+   * body into {@code <dest>.part} a few bytes at a time, telling the tap, and verifies at the end.
+   */
+  private final class TappingDownloader implements Downloader {
+    enum Mode { PLAIN, RESUME, RESTART_AFTER_READ }
+
+    final Map<String, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<Digest, byte[]> instead = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile boolean tapping;
+    volatile Mode mode = Mode.PLAIN;
+
+    void serve(String uri, byte[] data) {
+      bodies.put(uri, data.clone());
+      fakeDownloader.serve(uri, data);
+    }
+
+    void servedInstead(Digest digest, byte[] body) {
+      instead.put(digest, body);
+    }
+
+    List<String> fetched() {
+      return fakeDownloader.fetched();
+    }
+
+    @Override
+    public io.carbon.computeimage.ports.transfer.DownloadResult download(
+        DownloadRequest request, Path destination, ProgressListener listener, Cancellation cancellation)
+        throws ComputeImageException {
+      return fakeDownloader.download(request, destination, listener, cancellation);
+    }
+
+    @Override
+    public io.carbon.computeimage.ports.transfer.DownloadResult download(
+        DownloadRequest request,
+        Path destination,
+        ProgressListener listener,
+        Cancellation cancellation,
+        io.carbon.computeimage.ports.transfer.DownloadTap tap)
+        throws ComputeImageException {
+      if (!tapping) {
+        return download(request, destination, listener, cancellation);
+      }
+      byte[] body = instead.getOrDefault(request.expected(), bodies.get(request.uri().toString()));
+      if (body == null) {
+        throw new NotFoundException("HTTP 404 for " + request.uri());
+      }
+      Path part = destination.resolveSibling(destination.getFileName() + ".part");
+      try {
+        Files.createDirectories(destination.getParent());
+        Files.deleteIfExists(part);
+        int half = body.length / 2;
+        append(part, body, 0, half, tap);
+        long resumedFrom = 0;
+        if (mode == Mode.RESTART_AFTER_READ) {
+          if (!store.firstRead.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the store read nothing");
+          }
+          Files.delete(part); // a restart from byte 0 into a new file
+          append(part, body, 0, body.length, tap);
+        } else {
+          resumedFrom = mode == Mode.RESUME ? half : 0;
+          append(part, body, half, body.length, tap);
+        }
+        Digest actual = Hashes.sha256(body);
+        if (!actual.equals(request.expected())) {
+          Files.delete(part);
+          throw new DigestMismatchException(request.uri().toString(), request.expected(), actual);
+        }
+        Files.move(part, destination, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return new io.carbon.computeimage.ports.transfer.DownloadResult(
+            destination, body.length, false, resumedFrom);
+      } catch (IOException | InterruptedException e) {
+        throw new LocalStorageException("cannot write " + part + ": " + e, e);
+      }
+    }
+
+    private void append(Path part, byte[] body, int from, int to,
+        io.carbon.computeimage.ports.transfer.DownloadTap tap) throws IOException {
+      for (int at = from; at < to; at += 5) {
+        int n = Math.min(5, to - at);
+        Files.write(part, java.util.Arrays.copyOfRange(body, at, at + n),
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        tap.written(part, at, n);
+      }
+    }
+  }
+
   /** An image source serving in-memory images; blobs are served by the fake downloader. */
   private final class FakeSource implements ImageSource {
     final Map<String, ImageManifest> images = new HashMap<>();
@@ -375,7 +553,38 @@ final class ContainerPullerTest {
     final AtomicInteger unpacks = new AtomicInteger();
     final List<Integer> lowersSeen = new CopyOnWriteArrayList<>();
     final List<Integer> unpackedIndexes = new CopyOnWriteArrayList<>();
+    final AtomicInteger streamUnpacks = new AtomicInteger();
+    final AtomicInteger pathUnpacks = new AtomicInteger();
+    final java.util.concurrent.CountDownLatch firstRead = new java.util.concurrent.CountDownLatch(1);
     volatile int failAt = -1;
+
+    @Override
+    public LayerUnpackResult unpack(InputStream blob, LayerCompression compression, Path layerDir,
+        io.carbon.computeimage.ports.store.LowerLayers lowerLayers, ProgressListener l, Cancellation c)
+        throws ComputeImageException {
+      List<Path> lowers = lowerLayers.await();
+      streamUnpacks.incrementAndGet();
+      InputStream counting = new java.io.FilterInputStream(blob) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            firstRead.countDown();
+          }
+          return n;
+        }
+
+        @Override
+        public void close() {
+          // the caller owns the stream
+        }
+      };
+      try {
+        return write(new GZIPInputStream(counting).readAllBytes(), layerDir, lowers);
+      } catch (IOException e) {
+        throw new LocalStorageException("cannot read the blob: " + e, e);
+      }
+    }
 
     @Override
     public String name() {
@@ -391,6 +600,16 @@ final class ContainerPullerTest {
     @Override
     public LayerUnpackResult unpack(Path blob, LayerCompression compression, Path layerDir, List<Path> lowers, ProgressListener l, Cancellation c)
         throws ComputeImageException {
+      pathUnpacks.incrementAndGet();
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(blob))) {
+        return write(in.readAllBytes(), layerDir, lowers);
+      } catch (IOException e) {
+        throw new LocalStorageException(e.toString(), e);
+      }
+    }
+
+    private LayerUnpackResult write(byte[] raw, Path layerDir, List<Path> lowers)
+        throws ComputeImageException {
       for (Path lower : lowers) {
         if (!Files.isDirectory(lower)) {
           throw new IllegalStateException("lower layer missing: " + lower);
@@ -401,11 +620,10 @@ final class ContainerPullerTest {
       if (lowers.size() == failAt) {
         throw new LocalStorageException("injected failure unpacking into " + layerDir);
       }
-      try (InputStream in = new GZIPInputStream(Files.newInputStream(blob))) {
-        byte[] raw = in.readAllBytes();
+      try {
         if (new String(raw, StandardCharsets.UTF_8).equals("MALFORMED")) {
           Files.writeString(layerDir.resolve("partial"), "x");
-          throw new MalformedImageException("malformed layer " + blob);
+          throw new MalformedImageException("malformed layer in " + layerDir);
         }
         Files.write(layerDir.resolve("content"), raw);
         unpacks.incrementAndGet();

@@ -1,10 +1,15 @@
 package io.carbon.computeimage.ports.store;
 
 import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.LocalStorageException;
 import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.spi.Capability;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -69,6 +74,63 @@ public interface LayerStore extends Capability {
       Cancellation cancellation)
       throws ComputeImageException {
     return unpack(blob, compression, layerDir, listener, cancellation);
+  }
+
+  /**
+   * Unpacks one layer from a stream of its blob, over lower layers that may still be unpacking.
+   *
+   * <p>Lets a caller unpack a blob while it downloads, and unpack the layers of one image in
+   * parallel. The stream is read in order up to the end of the compressed data; the store need not
+   * read trailing bytes after it. A read failure of {@code blob} ends the unpack with an error (a
+   * {@code MalformedImageException} or a {@code LocalStorageException}) and leaves {@code layerDir}
+   * for the caller to delete. The store calls {@link LowerLayers#await()} only when an entry needs
+   * the lower layers (stores may call it at once). The stream is not closed.
+   *
+   * <p>The default copies the stream into a temporary file beside {@code layerDir}, waits for the
+   * lower layers and calls {@link #unpack(Path, LayerCompression, Path, List, ProgressListener,
+   * Cancellation)}; stores that can unpack from a stream override it.
+   *
+   * @param blob the compressed layer blob, read from its start
+   * @param compression the blob's compression
+   * @param layerDir an empty, existing directory to unpack into
+   * @param lowerLayers the layers below, bottom first
+   * @param listener progress receiver
+   * @param cancellation checked between entries
+   * @return the diffID and sizes
+   * @throws ComputeImageException as for the other {@code unpack}, or what {@link
+   *     LowerLayers#await()} throws
+   * @since 0.1
+   */
+  default LayerUnpackResult unpack(
+      InputStream blob,
+      LayerCompression compression,
+      Path layerDir,
+      LowerLayers lowerLayers,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    Path parent = layerDir.toAbsolutePath().getParent();
+    Path spool;
+    try {
+      spool = Files.createTempFile(parent, "." + layerDir.getFileName() + "-", ".blob");
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot create a temporary file in " + parent + ": " + e, e);
+    }
+    try {
+      try {
+        Files.copy(blob, spool, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new LocalStorageException("cannot read the layer blob for " + layerDir + ": " + e, e);
+      }
+      cancellation.check();
+      return unpack(spool, compression, layerDir, lowerLayers.await(), listener, cancellation);
+    } finally {
+      try {
+        Files.deleteIfExists(spool);
+      } catch (IOException ignored) {
+        // a leftover dot file in the image directory is removed by the next pull's cleanup
+      }
+    }
   }
 
   /**

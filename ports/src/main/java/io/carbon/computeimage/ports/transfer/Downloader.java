@@ -45,4 +45,32 @@ public interface Downloader {
       ProgressListener listener,
       Cancellation cancellation)
       throws ComputeImageException;
+
+  /**
+   * Downloads and verifies, telling {@code tap} where the body's bytes are as they are written,
+   * so that a consumer can start on them before the download is complete and verified.
+   *
+   * <p>Same contract as {@link #download(DownloadRequest, Path, ProgressListener, Cancellation)}.
+   * The tap sees nothing when the destination is reused, or when the implementation does not
+   * support taps (the default, which ignores {@code tap}); the consumer then reads the returned
+   * file.
+   *
+   * @param request what to fetch and the digest it must have
+   * @param destination the final path; its parent directory is created when missing
+   * @param listener progress receiver, task id is the destination's file name
+   * @param cancellation checked between chunks
+   * @param tap told about each written range on the downloading thread, must not be {@code null}
+   * @return the completed download
+   * @throws ComputeImageException as for the other {@code download}
+   * @since 0.1
+   */
+  default DownloadResult download(
+      DownloadRequest request,
+      Path destination,
+      ProgressListener listener,
+      Cancellation cancellation,
+      DownloadTap tap)
+      throws ComputeImageException {
+    return download(request, destination, listener, cancellation);
+  }
 }

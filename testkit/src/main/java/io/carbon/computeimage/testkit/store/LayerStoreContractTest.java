@@ -3,6 +3,7 @@ package io.carbon.computeimage.testkit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.carbon.computeimage.ports.error.CancelledException;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.MalformedImageException;
 import io.carbon.computeimage.ports.error.UnsafeContentException;
@@ -13,6 +14,7 @@ import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.store.LayerCompression;
 import io.carbon.computeimage.ports.store.LayerStore;
 import io.carbon.computeimage.ports.store.LayerUnpackResult;
+import io.carbon.computeimage.ports.store.LowerLayers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The contract every {@link LayerStore} must meet on its platform: the diffID is the sha256 of the
  * whole uncompressed stream, content lands in the layer directory, breakout attempts are refused
  * with {@link UnsafeContentException} and leave everything outside the target untouched, and
- * {@code remove} never follows symlinks out of the image directory.
+ * {@code remove} never follows symlinks out of the image directory. Unpacking from a stream over
+ * {@link LowerLayers} gives the same layer as unpacking the blob file.
  */
 public abstract class LayerStoreContractTest {
   /** Per-test scratch space. */
@@ -129,6 +132,68 @@ public abstract class LayerStoreContractTest {
     assertThatThrownBy(() -> unpack(gz, LayerCompression.GZIP, dir))
         .isInstanceOf(MalformedImageException.class)
         .hasMessageContaining("blob");
+  }
+
+  @Test
+  void unpackStream_overALowerLayer_sameDiffIdAndTreeAsFromTheFile() throws Exception {
+    byte[] base = new TarBuilder().dir("etc/").mode(01777).file("etc/a", "a\n").build();
+    byte[] top = new TarBuilder().file("etc/b", "b\n").and().dir("opt/").file("opt/c", "c\n")
+        .and().hardlink("etc/a2", "etc/a").build();
+    Path lower = Files.createDirectory(tmp.resolve("l0"));
+    unpack(base, LayerCompression.NONE, lower);
+    Path fromFile = Files.createDirectory(tmp.resolve("from-file"));
+    Path fromStream = Files.createDirectory(tmp.resolve("from-stream"));
+    byte[] gz = TarBuilder.gzip(top);
+
+    LayerUnpackResult f = store().unpack(blob(gz), LayerCompression.GZIP, fromFile, List.of(lower),
+        ProgressListener.NONE, Cancellation.NONE);
+    LayerUnpackResult s = store().unpack(new java.io.ByteArrayInputStream(gz),
+        LayerCompression.GZIP, fromStream, LowerLayers.of(List.of(lower)), ProgressListener.NONE,
+        Cancellation.NONE);
+
+    assertThat(s.diffId()).isEqualTo(sha256(top)).isEqualTo(f.diffId());
+    assertThat(s.uncompressedSize()).isEqualTo(f.uncompressedSize());
+    assertThat(s.entries()).isEqualTo(f.entries());
+    assertThat(TreeSnapshot.differences(TreeSnapshot.of(fromFile), TreeSnapshot.of(fromStream),
+        TreeSnapshot.Options.defaults())).isEmpty();
+    assertThat(fromStream.resolve("etc/b")).hasContent("b");
+    assertThat(fromStream.resolve("etc/a2")).hasContent("a");
+  }
+
+  @Test
+  void unpackStream_blobReadFails_failsWithAStoreError() throws Exception {
+    byte[] gz = TarBuilder.gzip(new TarBuilder().file("a", "x".repeat(100_000)).build());
+    java.io.InputStream failing = new java.io.FilterInputStream(
+        new java.io.ByteArrayInputStream(gz, 0, gz.length / 2)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n < 0) {
+          throw new IOException("connection reset (injected)");
+        }
+        return n;
+      }
+    };
+    Path dir = Files.createDirectory(tmp.resolve("layer"));
+
+    assertThatThrownBy(() -> store().unpack(failing, LayerCompression.GZIP, dir,
+            LowerLayers.of(List.of()), ProgressListener.NONE, Cancellation.NONE))
+        .isInstanceOfAny(MalformedImageException.class,
+            io.carbon.computeimage.ports.error.LocalStorageException.class);
+  }
+
+  @Test
+  void unpackStream_lowerLayersFail_theUnpackFailsWithTheirError() throws Exception {
+    byte[] top = TarBuilder.gzip(new TarBuilder().file("etc/b", "b\n").build()); // needs etc/ below
+    Path dir = Files.createDirectory(tmp.resolve("layer"));
+    LowerLayers failed = () -> {
+      throw new CancelledException("layer 0 below failed (injected)");
+    };
+
+    assertThatThrownBy(() -> store().unpack(new java.io.ByteArrayInputStream(top),
+            LayerCompression.GZIP, dir, failed, ProgressListener.NONE, Cancellation.NONE))
+        .isInstanceOf(CancelledException.class)
+        .hasMessageContaining("injected");
   }
 
   @Test

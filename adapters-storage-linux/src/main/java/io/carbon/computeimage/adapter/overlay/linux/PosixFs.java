@@ -103,7 +103,7 @@ public final class PosixFs {
    */
   public static void lchown(Path path, int uid, int gid) throws IOException {
     try {
-      Libc.Holder.INSTANCE.lchown(path.toString(), uid, gid);
+      LibcDirect.lchown(path.toString(), uid, gid);
     } catch (LastErrorException e) {
       throw failure("lchown", path, e);
     }
@@ -118,7 +118,7 @@ public final class PosixFs {
    */
   public static void chmod(Path path, int mode) throws IOException {
     try {
-      Libc.Holder.INSTANCE.chmod(path.toString(), mode & 07777);
+      LibcDirect.chmod(path.toString(), mode & 07777);
     } catch (LastErrorException e) {
       throw failure("chmod", path, e);
     }
@@ -133,7 +133,7 @@ public final class PosixFs {
    */
   public static void symlink(String target, Path link) throws IOException {
     try {
-      Libc.Holder.INSTANCE.symlink(target, link.toString());
+      LibcDirect.symlink(target, link.toString());
     } catch (LastErrorException e) {
       throw failure("symlink", link, e);
     }
@@ -149,7 +149,7 @@ public final class PosixFs {
    */
   public static void setTimesNoFollow(Path path, long seconds, long nanos) throws IOException {
     try {
-      Libc.Holder.INSTANCE.utimensat(
+      LibcDirect.utimensat(
           AT_FDCWD, path.toString(), new long[] {seconds, nanos, seconds, nanos},
           AT_SYMLINK_NOFOLLOW);
     } catch (LastErrorException e) {
@@ -182,7 +182,7 @@ public final class PosixFs {
    */
   public static int trySetXattr(Path path, String name, byte[] value) {
     try {
-      Libc.Holder.INSTANCE.lsetxattr(
+      LibcDirect.lsetxattr(
           path.toString(), name, value, new NativeLong(value.length), 0);
       return 0;
     } catch (LastErrorException e) {

@@ -1,6 +1,5 @@
 package io.carbon.computeimage.adapter.overlay.unpack;
 
-import io.carbon.computeimage.adapter.overlay.compress.Decompression;
 import io.carbon.computeimage.adapter.overlay.tar.TarEntry;
 import io.carbon.computeimage.adapter.overlay.tar.TarReader;
 import io.carbon.computeimage.ports.error.ComputeImageException;
@@ -12,30 +11,31 @@ import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.store.LayerCompression;
 import io.carbon.computeimage.ports.store.LayerUnpackResult;
+import io.carbon.computeimage.ports.store.LowerLayers;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 
-/** One layer unpack: blob → decompression → diffID hashing → tar → {@link LayerUnpacker}. */
+/**
+ * One layer unpack: blob → decompression and diffID hashing (own thread) → tar → {@link
+ * LayerUnpacker}.
+ */
 public final class LayerUnpack {
   private static final long PROGRESS_STEP = 1 << 20;
 
   private LayerUnpack() {}
 
   /**
-   * Unpacks a blob into {@code layerDir} over the given lower layers.
+   * Unpacks a blob file into {@code layerDir} over the given lower layers.
    *
    * @param blob the compressed blob
    * @param compression its compression
    * @param layerDir the empty target directory
-   * @param lowersBottomFirst the already unpacked layers below, {@code layers/00} first
+   * @param lowers the layers below, {@code layers/00} first
    * @param listener progress receiver (task id: the layer directory's name)
    * @param cancellation checked between entries
    * @return the diffID, the uncompressed size and the entry count
@@ -45,39 +45,58 @@ public final class LayerUnpack {
       Path blob,
       LayerCompression compression,
       Path layerDir,
-      List<Path> lowersBottomFirst,
+      LowerLayers lowers,
       ProgressListener listener,
       Cancellation cancellation)
       throws ComputeImageException {
-    String layer = "layer " + blob.getFileName() + " (unpacking into " + layerDir + ")";
-    String task = "unpack " + layerDir.getFileName();
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
     long total;
     try {
       total = Files.size(blob);
     } catch (IOException e) {
       throw new LocalStorageException("cannot read layer blob " + blob + ": " + e, e);
     }
-    listener.started(task, "unpack " + blob.getFileName(), total);
-    long entries = 0;
     try (InputStream raw = Files.newInputStream(blob)) {
-      InputStream counted = new Progress(new BufferedInputStream(raw, 1 << 16), listener, task);
-      InputStream plain;
-      try {
-        plain = total == 0 ? InputStream.nullInputStream()
-            : Decompression.open(counted, compression, blob.toString());
-      } catch (IOException e) {
-        throw new MalformedImageException("layer blob " + blob + " is not valid "
-            + compression.name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage(), e);
-      }
-      DigestingStream digesting = new DigestingStream(plain, sha);
-      TarReader reader = new TarReader(digesting, layer);
-      LayerUnpacker unpacker = new LayerUnpacker(layerDir, lowersBottomFirst, layer);
+      return run(raw, total, blob.toString(), compression, layerDir, lowers, listener, cancellation);
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot read layer blob " + blob + ": " + e, e);
+    }
+  }
+
+  /**
+   * Unpacks a blob stream into {@code layerDir} over lower layers that are awaited only when an
+   * entry needs them. The blob is decompressed and hashed on a separate thread.
+   *
+   * @param raw the compressed blob, read in order (not closed)
+   * @param total its size for progress, or -1 when unknown
+   * @param blobName the blob's name for messages
+   * @param compression its compression
+   * @param layerDir the empty target directory
+   * @param lowers the layers below
+   * @param listener progress receiver (task id: the layer directory's name)
+   * @param cancellation checked between entries
+   * @return the diffID, the uncompressed size and the entry count
+   * @throws ComputeImageException on refusal, malformed input or I/O failure
+   */
+  public static LayerUnpackResult run(
+      InputStream raw,
+      long total,
+      String blobName,
+      LayerCompression compression,
+      Path layerDir,
+      LowerLayers lowers,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    String shortName = Path.of(blobName).getFileName().toString();
+    String layer = "layer " + shortName + " (unpacking into " + layerDir + ")";
+    String task = "unpack " + layerDir.getFileName();
+    listener.started(task, "unpack " + shortName, total);
+    long entries = 0;
+    InputStream counted = new Progress(new BufferedInputStream(raw, 1 << 16), listener, task);
+    InflatingPipe plain = InflatingPipe.start(counted, compression, blobName,
+        "inflate " + layerDir.getFileName());
+    try (LayerUnpacker unpacker = new LayerUnpacker(layerDir, lowers, layer)) {
+      TarReader reader = new TarReader(plain, layer);
       InputStream data = reader.data();
       TarEntry e;
       while ((e = reader.next()) != null) {
@@ -97,19 +116,26 @@ public final class LayerUnpack {
       try {
         unpacker.finish();
       } catch (IOException ex) {
-        throw new LocalStorageException("cannot set directory times in " + layerDir + ": " + ex, ex);
+        throw new LocalStorageException("cannot unpack " + layer + ": " + ex.getMessage(), ex);
       }
-      digesting.drain();
+      byte[] digest = plain.finish();
       listener.finished(task);
-      Digest diffId = new Digest(DigestAlgorithm.SHA256, HexFormat.of().formatHex(digesting.digest()));
-      return new LayerUnpackResult(diffId, digesting.count(), entries);
+      Digest diffId = new Digest(DigestAlgorithm.SHA256, HexFormat.of().formatHex(digest));
+      return new LayerUnpackResult(diffId, plain.count(), entries);
     } catch (BlobReadException e) {
-      throw new MalformedImageException("layer blob " + blob + " is corrupt or truncated ("
-          + compression.name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getCause().getMessage(), e.getCause());
+      String kind = compression.name().toLowerCase(java.util.Locale.ROOT);
+      if (plain.headerFailure()) {
+        throw new MalformedImageException("layer blob " + blobName + " is not valid " + kind + ": "
+            + e.getCause().getMessage(), e.getCause());
+      }
+      throw new MalformedImageException("layer blob " + blobName + " is corrupt or truncated ("
+          + kind + "): " + e.getCause().getMessage(), e.getCause());
     } catch (java.io.EOFException e) {
       throw new MalformedImageException(layer + " is truncated: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new LocalStorageException("cannot unpack layer blob " + blob + " into " + layerDir + ": " + e, e);
+      throw new LocalStorageException("cannot unpack layer blob " + blobName + " into " + layerDir + ": " + e, e);
+    } finally {
+      plain.close();
     }
   }
 

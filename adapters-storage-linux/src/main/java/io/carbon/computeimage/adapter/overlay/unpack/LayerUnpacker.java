@@ -6,8 +6,10 @@ import io.carbon.computeimage.adapter.overlay.tar.SparseRegion;
 import io.carbon.computeimage.adapter.overlay.tar.TarEntry;
 import io.carbon.computeimage.adapter.overlay.tar.TarType;
 import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.LocalStorageException;
 import io.carbon.computeimage.ports.error.MalformedImageException;
 import io.carbon.computeimage.ports.error.UnsafeContentException;
+import io.carbon.computeimage.ports.store.LowerLayers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -53,9 +55,15 @@ import java.util.Set;
  * ignored under a parent the merged view does not have. Image text in messages is escaped with
  * {@link PrintableText}.
  *
- * <p>One instance per layer; not thread-safe.
+ * <p>Small regular files (the bulk of a root file system) are created, written and given their
+ * metadata by a few writer threads while the reader goes on with the next entries: creating inodes
+ * is the costliest part of an unpack. Every later look at a path of this layer first waits for a
+ * pending write of that path, a directory is only deleted once all writes are done, and directory
+ * times are set after all of them, so the result is the same as writing in order.
+ *
+ * <p>One instance per layer; not thread-safe; {@link #close()} it.
  */
-public final class LayerUnpacker {
+public final class LayerUnpacker implements AutoCloseable {
   private static final String OPAQUE_MARKER = ".wh..wh..opq";
   private static final String WH = ".wh.";
   private static final String OPAQUE_XATTR = "trusted.overlay.opaque";
@@ -65,7 +73,8 @@ public final class LayerUnpacker {
   private static final int MAX_SYMLINK_TARGET = 4095;
 
   private final Path root;
-  private final List<Path> lowers; // top-most first
+  private final LowerLayers lowerLayers;
+  private List<Path> lowers; // top-most first; null until an entry needs them
   private final String layer;
   private final Set<String> whiteoutsHere = new HashSet<>();
   private final Set<String> opaqueHere = new HashSet<>();
@@ -74,20 +83,38 @@ public final class LayerUnpacker {
   private final Map<String, long[]> dirTimes = new LinkedHashMap<>();
   private final byte[] buffer = new byte[1 << 16];
   private boolean rootOpaque;
+  private final FileWriters writers = new FileWriters();
 
   /**
    * Creates an unpacker.
    *
    * @param root the (empty) directory of this layer
-   * @param lowersBottomFirst the directories of the layers below, {@code layers/00} first
+   * @param lowerLayers the layers below; awaited when an entry first needs them (a path this layer
+   *     does not have)
    * @param layer the layer's name for messages
    */
-  public LayerUnpacker(Path root, List<Path> lowersBottomFirst, String layer) {
+  public LayerUnpacker(Path root, LowerLayers lowerLayers, String layer) {
     this.root = root;
-    List<Path> l = new ArrayList<>(lowersBottomFirst);
-    java.util.Collections.reverse(l);
-    this.lowers = l;
+    this.lowerLayers = lowerLayers;
     this.layer = layer;
+  }
+
+  /** The lower layers, top-most first, waiting for them on first use. */
+  private List<Path> lowers() throws ComputeImageException {
+    if (lowers == null) {
+      List<Path> l = new ArrayList<>();
+      for (Path p : lowerLayers.await()) {
+        Path dir = p.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || dir.equals(root)) {
+          throw new LocalStorageException("lower layer directory " + dir + " of " + layer
+              + " is not a directory");
+        }
+        l.add(dir);
+      }
+      java.util.Collections.reverse(l);
+      lowers = l;
+    }
+    return lowers;
   }
 
   /**
@@ -127,6 +154,14 @@ public final class LayerUnpacker {
       return;
     }
     boolean opaque = prepareTarget(rel, p, e.type() == TarType.DIRECTORY);
+    if (e.type() == TarType.FILE && e.sparse() == null && e.size() <= FileWriters.MAX_FILE) {
+      byte[] content = readFully(dataSource, (int) e.size(), e.name());
+      writers.submit(rel, e.name(), () -> {
+        writeSmall(p, content);
+        applyMetadata(e, p, rel);
+      }, e.size());
+      return;
+    }
     switch (e.type()) {
       case DIRECTORY -> {
         if (Stat.of(p) == null) {
@@ -165,7 +200,8 @@ public final class LayerUnpacker {
    *
    * @throws IOException on failure
    */
-  public void finish() throws IOException {
+  public void finish() throws IOException, ComputeImageException {
+    writers.awaitAll();
     if (rootOpaque) {
       hideLowerRoot();
     }
@@ -227,6 +263,7 @@ public final class LayerUnpacker {
     }
     String rel = child(dir, victim);
     Path p = root.resolve(rel);
+    writers.await(rel);
     Stat st = Stat.of(p);
     if (st == null) {
       PosixFs.mknod(p, PosixFs.S_IFCHR, 0);
@@ -260,7 +297,7 @@ public final class LayerUnpacker {
     if (trel.equals(rel)) {
       return; // a link to itself changes nothing
     }
-    Path source = n.layer() < 0 ? root.resolve(trel) : lowers.get(n.layer()).resolve(trel);
+    Path source = n.layer() < 0 ? root.resolve(trel) : lowers().get(n.layer()).resolve(trel);
     prepareTarget(rel, p, false);
     if (n.layer() < 0) {
       Files.createLink(p, source); // link(2) does not follow a symlink target: the link itself
@@ -277,6 +314,7 @@ public final class LayerUnpacker {
    * whatever the lower layers have at that path).
    */
   private boolean prepareTarget(String rel, Path p, boolean newIsDir) throws IOException {
+    writers.await(rel);
     Stat st = Stat.of(p);
     if (st == null) {
       return false;
@@ -291,6 +329,7 @@ public final class LayerUnpacker {
       if (newIsDir) {
         return false;
       }
+      writers.awaitAll(); // files being written below it
       deleteTree(p);
       invalidate(rel);
       return false;
@@ -315,6 +354,39 @@ public final class LayerUnpacker {
     if (e.sparse() != null && Files.size(p) < e.size()) {
       try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
         raf.setLength(e.size()); // ftruncate keeps the tail a hole
+      }
+    }
+  }
+
+  /**
+   * Waits for the pending file writes and stops the writer threads; after a failure, the first
+   * one is thrown by {@link #finish()} (or dropped when the unpack failed anyway).
+   */
+  @Override
+  public void close() {
+    writers.close();
+  }
+
+  private static byte[] readFully(InputStream in, int size, String name) throws IOException {
+    byte[] b = new byte[size];
+    int off = 0;
+    while (off < size) {
+      int n = in.read(b, off, size - off);
+      if (n < 0) {
+        throw new java.io.EOFException("data of '" + name + "' ends after " + off + " of " + size
+            + " bytes");
+      }
+      off += n;
+    }
+    return b;
+  }
+
+  private static void writeSmall(Path p, byte[] content) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+      ByteBuffer bb = ByteBuffer.wrap(content);
+      while (bb.hasRemaining()) {
+        ch.write(bb);
       }
     }
   }
@@ -422,10 +494,10 @@ public final class LayerUnpacker {
    * a whiteout, or, when this layer has a directory of that name, by making it opaque (a
    * non-directory of this layer hides the lower one by itself).
    */
-  private void hideLowerRoot() throws IOException {
+  private void hideLowerRoot() throws IOException, ComputeImageException {
     Set<String> seen = new HashSet<>();
     List<String> visible = new ArrayList<>();
-    for (Path lower : lowers) {
+    for (Path lower : lowers()) {
       try (var names = Files.list(lower)) {
         for (Path child : (Iterable<Path>) names::iterator) {
           String name = child.getFileName().toString();
@@ -505,7 +577,7 @@ public final class LayerUnpacker {
       switch (n.kind()) {
         case DIR -> {
           if (n.layer() >= 0 && create) {
-            impliedFromLower(p, lowers.get(n.layer()).resolve(p));
+            impliedFromLower(p, lowers().get(n.layer()).resolve(p));
           }
           cur = p;
         }
@@ -515,7 +587,7 @@ public final class LayerUnpacker {
                 + layer
                 + ": too many levels of symbolic links");
           }
-          Path link = n.layer() < 0 ? root.resolve(p) : lowers.get(n.layer()).resolve(p);
+          Path link = n.layer() < 0 ? root.resolve(p) : lowers().get(n.layer()).resolve(p);
           String target = readLink(link);
           if (target.startsWith("/")) {
             cur = "";
@@ -565,8 +637,9 @@ public final class LayerUnpacker {
     return cur;
   }
 
-  private Node lookup(String dir, String name) throws IOException {
+  private Node lookup(String dir, String name) throws ComputeImageException, IOException {
     String p = child(dir, name);
+    writers.await(p);
     Stat here = Stat.of(root.resolve(p));
     if (here != null) {
       if (here.isWhiteout()) {
@@ -575,7 +648,7 @@ public final class LayerUnpacker {
       return new Node(kindOf(here), -1);
     }
     for (int idx : lowerStack(dir)) {
-      Stat st = Stat.of(lowers.get(idx).resolve(p));
+      Stat st = Stat.of(lowers().get(idx).resolve(p));
       if (st == null) {
         continue;
       }
@@ -588,7 +661,7 @@ public final class LayerUnpacker {
   }
 
   /** The lower layers (indices, top first) whose copy of directory {@code dir} shows through. */
-  private List<Integer> lowerStack(String dir) throws IOException {
+  private List<Integer> lowerStack(String dir) throws ComputeImageException, IOException {
     List<Integer> cached = stacks.get(dir);
     if (cached != null) {
       return cached;
@@ -596,9 +669,9 @@ public final class LayerUnpacker {
     List<Integer> out = new ArrayList<>();
     if (!opaqueHere.contains(dir)) {
       if (dir.isEmpty()) {
-        for (int i = 0; i < lowers.size(); i++) {
+        for (int i = 0; i < lowers().size(); i++) {
           out.add(i);
-          if (isOpaque(lowers.get(i))) {
+          if (isOpaque(lowers().get(i))) {
             break;
           }
         }
@@ -606,7 +679,7 @@ public final class LayerUnpacker {
         int slash = dir.lastIndexOf('/');
         String parent = slash < 0 ? "" : dir.substring(0, slash);
         for (int idx : lowerStack(parent)) {
-          Path lp = lowers.get(idx).resolve(dir);
+          Path lp = lowers().get(idx).resolve(dir);
           Stat st = Stat.of(lp);
           if (st == null) {
             continue;

@@ -162,6 +162,7 @@ public final class ContainerPuller {
     Optional<Path> created;
     try {
       created = FileTrees.createDirectories(dir);
+      restrictToOwner(dir);
     } catch (IOException e) {
       throw new LocalStorageException(
           "cannot create image directory " + dir + ": " + Describe.cause(e), e);
@@ -635,5 +636,21 @@ public final class ContainerPuller {
 
   private static String short12(Digest d) {
     return d.hex().substring(0, 12);
+  }
+
+  /**
+   * Makes an image directory accessible to its owner only (0700), as containerd does for its
+   * snapshots: layers hold the image's setuid binaries and device nodes, which other local users
+   * must not reach through the layer directories. The merged overlay mount is unaffected (overlayfs
+   * reaches its layers with the mounter's credentials, and the upper directory keeps its own mode).
+   */
+  private static void restrictToOwner(Path dir) throws IOException {
+    java.nio.file.attribute.PosixFileAttributeView v =
+        Files.getFileAttributeView(
+            dir, java.nio.file.attribute.PosixFileAttributeView.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (v != null) {
+      v.setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
   }
 }

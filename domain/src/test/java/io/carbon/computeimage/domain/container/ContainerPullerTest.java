@@ -108,6 +108,9 @@ final class ContainerPullerTest {
 
     Path dir = root.resolve("127.0.0.1_5000/team/app/v1");
     assertThat(img.dir()).isEqualTo(dir);
+    // setuid binaries and devices in the layers are out of other users' reach
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
     ContainerPaths paths = ContainerImages.paths(img);
     assertThat(paths.layers()).containsExactly(dir.resolve("layers/00"), dir.resolve("layers/01"), dir.resolve("layers/02"));
     assertThat(Files.readString(dir.resolve("layers/00/content"))).isEqualTo("a");
@@ -371,19 +374,33 @@ final class ContainerPullerTest {
   void pull_lowerLayerFails_upperLayersNeverRenamedAndTheLowerErrorReported() throws Exception {
     downloader.tapping = true;
     source.image("localhost/low:1", "linux", "amd64", "a", "b", "c");
-    store.failAt = 0;
+    store.failAt = 1;
 
     assertThatThrownBy(() -> pull("localhost/low:1"))
         .isInstanceOf(LocalStorageException.class)
         .hasMessageContaining("injected");
 
+    // the layer below the failure completes and is kept for the next pull; none above is renamed
     Path dir = root.resolve("localhost/low/1");
-    for (int i = 0; i < 3; i++) {
-      assertThat(dir.resolve("layers/0" + i)).doesNotExist();
-    }
+    assertThat(dir.resolve("layers/00")).isDirectory();
+    assertThat(dir.resolve("layers/01")).doesNotExist();
+    assertThat(dir.resolve("layers/02")).doesNotExist();
     try (Stream<Path> s = Files.list(dir)) {
       assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-layer"));
     }
+  }
+
+  @Test
+  void pull_bottomLayerFails_firstPullLeavesNoEntry() throws Exception {
+    downloader.tapping = true;
+    source.image("localhost/bottom:1", "linux", "amd64", "a", "b", "c");
+    store.failAt = 0;
+
+    assertThatThrownBy(() -> pull("localhost/bottom:1"))
+        .isInstanceOf(LocalStorageException.class)
+        .hasMessageContaining("injected");
+
+    assertThat(root.resolve("localhost/bottom/1")).doesNotExist();
   }
 
   /**

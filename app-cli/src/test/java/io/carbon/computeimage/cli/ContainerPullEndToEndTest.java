@@ -1,6 +1,7 @@
 package io.carbon.computeimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carbon.computeimage.application.ComputeImage;
 import io.carbon.computeimage.application.PluginRegistry;
@@ -143,6 +144,15 @@ final class ContainerPullEndToEndTest {
       assertThat(merged.resolve("etc/gone")).doesNotExist();
       assertThat(merged.resolve("opaque/old")).doesNotExist();
       assertThat(merged.resolve("opaque/new")).hasContent("new");
+
+      // removing the image while its overlay is mounted (outside the image directory) is refused
+      // before anything is deleted
+      assertThatThrownBy(() -> images.remove(ContainerRef.of(anonymous.host() + "/e2e/base:1")))
+          .isInstanceOf(io.carbon.computeimage.ports.error.LocalStorageException.class)
+          .hasMessageContaining("the overlay mounted at " + merged)
+          .hasMessageContaining("nothing was deleted");
+      assertThat(images.findContainer(ContainerRef.of(anonymous.host() + "/e2e/base:1"))).isPresent();
+      assertThat(p.layers().get(0)).isDirectory();
     } finally {
       Exec.run("umount", merged.toString());
       Exec.deleteTree(bundle);

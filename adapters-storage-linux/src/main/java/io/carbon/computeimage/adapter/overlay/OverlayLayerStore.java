@@ -1,5 +1,6 @@
 package io.carbon.computeimage.adapter.overlay;
 
+import io.carbon.computeimage.adapter.overlay.linux.OverlayMounts;
 import io.carbon.computeimage.adapter.overlay.linux.PosixFs;
 import io.carbon.computeimage.adapter.overlay.tar.PrintableText;
 import io.carbon.computeimage.adapter.overlay.unpack.LayerUnpack;
@@ -27,6 +28,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -200,6 +202,26 @@ public final class OverlayLayerStore implements LayerStore {
       }
     } catch (IOException e) {
       throw new LocalStorageException("cannot create upper/ and work/ in " + imageDir + ": " + e, e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads {@code /proc/self/mountinfo}: an overlay mount anywhere whose lower, upper or work
+   * directory lies inside the image directory refuses the removal.
+   */
+  @Override
+  public void requireNotInUse(Path imageDir) throws ComputeImageException {
+    Path dir = imageDir.toAbsolutePath().normalize();
+    Optional<String> mount = OverlayMounts.mountUsing(OverlayMounts.read(), dir);
+    if (mount.isPresent()) {
+      throw new LocalStorageException(
+          "refusing to remove "
+              + imageDir
+              + ": the overlay mounted at "
+              + mount.get()
+              + " uses its layers (unmount it first); nothing was deleted");
     }
   }
 

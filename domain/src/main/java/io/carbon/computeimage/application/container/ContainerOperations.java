@@ -174,6 +174,9 @@ public final class ContainerOperations {
    */
   public void removeDirectory(Path dir) throws ComputeImageException {
     FileTrees.requireNoMountPoint(dir); // before anything is deleted
+    if (layerStore.isPresent()) {
+      layerStore.get().requireNotInUse(dir); // an overlay mounted elsewhere over these layers
+    }
     records.delete(dir);
     if (layerStore.isPresent()) {
       layerStore.get().remove(dir);

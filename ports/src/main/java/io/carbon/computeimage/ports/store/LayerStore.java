@@ -143,6 +143,16 @@ public interface LayerStore extends Capability {
   void prepareWritable(Path imageDir) throws ComputeImageException;
 
   /**
+   * Checks, before anything of an image is deleted, that no mounted file system uses its layers or
+   * writable parts (on Linux: an overlay mount whose lower, upper or work directory lies inside
+   * {@code imageDir}, wherever that mount is). The default checks nothing.
+   *
+   * @param imageDir the image directory
+   * @throws ComputeImageException (LocalStorage) naming the mount that uses the image
+   */
+  default void requireNotInUse(Path imageDir) throws ComputeImageException {}
+
+  /**
    * Removes an image directory the store created, releasing anything the platform holds on it.
    *
    * @param imageDir the image directory

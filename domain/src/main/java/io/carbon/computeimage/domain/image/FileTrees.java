@@ -37,56 +37,37 @@ public final class FileTrees {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Object rootDevice = device(path);
     // mount points first, so that a refused deletion has deleted nothing (an overlay mounted over
     // an image's layers and upper dir must not lose its upper dir)
     requireNoMountPoint(path);
-    Path[] crossing = new Path[1];
-    try {
-      Files.walkFileTree(
-          path,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              if (!Objects.equals(device(dir), rootDevice)) {
-                crossing[0] = dir;
-                return FileVisitResult.TERMINATE;
-              }
-              return FileVisitResult.CONTINUE;
-            }
+    SameDeviceWalk walk =
+        new SameDeviceWalk(device(path)) {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-              delete(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-              if (exc instanceof NoSuchFileException) {
-                return FileVisitResult.CONTINUE;
-              }
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            if (exc != null) {
               throw exc;
             }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-              if (exc != null) {
-                throw exc;
-              }
-              delete(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+            delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        };
+    try {
+      Files.walkFileTree(path, walk);
     } catch (IOException e) {
       throw new LocalStorageException("cannot delete " + path + ": " + Describe.cause(e), e);
     }
-    if (crossing[0] != null) {
+    if (walk.crossing != null) { // mounted after the check above
       throw new LocalStorageException(
           "cannot delete "
               + path
               + " completely: "
-              + crossing[0]
+              + walk.crossing
               + " is on another mounted file system (unmount it first)");
     }
   }
@@ -112,32 +93,43 @@ public final class FileTrees {
 
   private static Optional<Path> findMountPoint(Path tree, Object rootDevice)
       throws LocalStorageException {
-    Path[] found = new Path[1];
+    SameDeviceWalk walk = new SameDeviceWalk(rootDevice);
     try {
-      Files.walkFileTree(
-          tree,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              if (!Objects.equals(device(dir), rootDevice)) {
-                found[0] = dir;
-                return FileVisitResult.TERMINATE;
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-              if (exc instanceof NoSuchFileException) {
-                return FileVisitResult.CONTINUE;
-              }
-              throw exc;
-            }
-          });
+      Files.walkFileTree(tree, walk);
     } catch (IOException e) {
       throw new LocalStorageException("cannot read " + tree + ": " + Describe.cause(e), e);
     }
-    return Optional.ofNullable(found[0]);
+    return Optional.ofNullable(walk.crossing);
+  }
+
+  /**
+   * Walks a tree without leaving its file system: stops at the first directory on another device
+   * and remembers it; files that vanish during the walk are skipped.
+   */
+  private static class SameDeviceWalk extends SimpleFileVisitor<Path> {
+    private final Object rootDevice;
+    Path crossing;
+
+    SameDeviceWalk(Object rootDevice) {
+      this.rootDevice = rootDevice;
+    }
+
+    @Override
+    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+      if (!Objects.equals(device(dir), rootDevice)) {
+        crossing = dir;
+        return FileVisitResult.TERMINATE;
+      }
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+      if (exc instanceof NoSuchFileException) {
+        return FileVisitResult.CONTINUE;
+      }
+      throw exc;
+    }
   }
 
   /** The identity of the file system holding a path (device number on Unix). */

@@ -60,15 +60,24 @@ public class LsCommand extends BaseCommand {
       }
       return 0;
     }
-    String fmt = "%-28s %-7s %-10s %-30s %10s  %s%n";
+    // columns as wide as their longest value (long container references and platforms)
+    int image = "IMAGE".length();
+    int arch = "ARCH".length();
+    int registry = "REGISTRY".length();
+    for (StoredImage s : list) {
+      image = Math.max(image, s.reference().length());
+      arch = Math.max(arch, s.platform().length());
+      registry = Math.max(registry, s.registry().length());
+    }
+    String fmt = "%-" + image + "s  %-" + arch + "s  %-9s  %-" + registry + "s  %9s  %s%n";
     out().printf(fmt, "IMAGE", "ARCH", "KIND", "REGISTRY", "SIZE", "STATUS");
     for (StoredImage s : list) {
       out().printf(
           fmt,
-          s.reference(),
-          s.platform(),
+          SafeText.escape(s.reference()),
+          SafeText.escape(s.platform()),
           s.kind(),
-          s.registry(),
+          SafeText.escape(s.registry()),
           HumanBytes.format(s.sizeBytes()),
           s.status().name().toLowerCase(Locale.ROOT));
     }

@@ -235,6 +235,10 @@ final class ContainerPullEndToEndTest {
 
     CliHarness.Result ls = cli.run("ls");
     assertThat(ls.out()).contains(ref).contains("container").contains("ready");
+    // columns line up however long the reference: ARCH starts where the platform does
+    String[] lines = ls.out().split("\n");
+    assertThat(lines[1].indexOf("linux/amd64")).isEqualTo(lines[0].indexOf("ARCH")).isPositive();
+    assertThat(lines[1].indexOf(" container ") + 2).isEqualTo(lines[0].indexOf("KIND") + 1);
 
     CliHarness.Result rm = cli.run("rm", ref);
     assertThat(rm.code()).as(rm.err()).isZero();

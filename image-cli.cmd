@@ -12,7 +12,14 @@ if defined IMAGE_CLI_REBUILD (
   if errorlevel 1 ( popd & exit /b 1 )
   popd
 )
-rem unset JAVA_OPTS: the serial collector and a 256 MiB heap keep the peak RSS under 256 MiB
-if not defined JAVA_OPTS set "JAVA_OPTS=-XX:+UseSerialGC -Xmx256m"
+rem unset JAVA_OPTS: the serial collector and a 256 MiB heap keep the peak RSS under 256 MiB;
+rem commands other than pull run with the C1 compiler only (faster start; see the bash launcher)
+if not defined JAVA_OPTS (
+  if /i "%~1"=="pull" (
+    set "JAVA_OPTS=-XX:+UseSerialGC -Xmx256m"
+  ) else (
+    set "JAVA_OPTS=-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1"
+  )
+)
 java %JAVA_OPTS% -jar "%JAR%" %*
 exit /b %ERRORLEVEL%

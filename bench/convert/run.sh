@@ -2,8 +2,8 @@
 # Benchmark: our converter vs `qemu-img convert -O raw`, whole process, alternating runs.
 # Usage: bench/convert/run.sh [WORKDIR] [RUNS]   (default /var/tmp/ci-convert-bench, 3 runs)
 # For each image (zlib, zstd, uncompressed) it runs, alternately: qemu-img, ours with the final
-# fdatasync (the default, crash-safe) and ours without it (BENCH_SYNC=0, like qemu-img, which
-# does not flush). Prints per-run wall time, CPU time (user+sys) and peak RSS, then the medians
+# fdatasync (the default, crash-safe) and ours without it (`--no-sync`, BENCH_SYNC=0 for the bench
+# driver; like qemu-img, which does not flush). Prints per-run wall time, CPU time (user+sys) and peak RSS, then the medians
 # and the median wall-time ratio, and the load average (the machine may be shared).
 # Uses ./image-cli convert IN OUT when it exists, else the bench module's ConvertMain with
 # BENCH_JAVA_OPTS (default: the launcher flags we recommend, see docs/convert.md).
@@ -15,7 +15,8 @@ runs=${2:-3}
 
 if [[ -x "$repo/image-cli" ]] && "$repo/image-cli" convert --help >/dev/null 2>&1; then
   ours=("$repo/image-cli" convert)
-  echo "ours: ./image-cli convert"
+  ours_nosync=("$repo/image-cli" convert --no-sync)
+  echo "ours: ./image-cli convert (default JAVA_OPTS of the launcher)"
 else
   if [[ -z "${BENCH_NO_BUILD:-}" ]]; then # BENCH_NO_BUILD=1 reuses the last build
     (cd "$repo" && mvn -q -B -pl bench -am package dependency:build-classpath \
@@ -33,6 +34,7 @@ else
   fi
   # shellcheck disable=SC2206
   ours=(java $opts -cp "$cp" io.carbon.computeimage.bench.convert.ConvertMain)
+  ours_nosync=("${ours[@]}")
   echo "ours: java $opts ConvertMain"
 fi
 
@@ -54,25 +56,29 @@ echo "start: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 printf '%-6s %-11s %4s %8s %8s %8s\n' variant tool run wall_s cpu_s rss_mib
 for variant in zlib zstd none; do
   in="$work/$variant.qcow2"
-  for t in qemu sync nosync; do : > "$work/$t.w"; : > "$work/$t.c"; : > "$work/$t.m"; done
+  for t in qemu qemusync sync nosync; do : > "$work/$t.w"; : > "$work/$t.c"; : > "$work/$t.m"; done
   for ((i = 1; i <= runs; i++)); do
-    for t in qemu sync nosync; do
+    for t in qemu qemusync sync nosync; do
       case $t in
         qemu) read -r w c m < <(measure "$work/qemu.raw" qemu-img convert -O raw "$in" "$work/qemu.raw") ;;
+        # qemu-img followed by an fdatasync of its output: the durability our default gives
+        qemusync) read -r w c m < <(measure "$work/qemu.raw" sh -c \
+          'qemu-img convert -O raw "$1" "$2" && sync -d "$2"' sh "$in" "$work/qemu.raw") ;;
         sync) read -r w c m < <(BENCH_SYNC=1 measure "$work/ours.raw" "${ours[@]}" "$in" "$work/ours.raw") ;;
-        nosync) read -r w c m < <(BENCH_SYNC=0 measure "$work/ours.raw" "${ours[@]}" "$in" "$work/ours.raw") ;;
+        nosync) read -r w c m < <(BENCH_SYNC=0 measure "$work/ours.raw" "${ours_nosync[@]}" "$in" "$work/ours.raw") ;;
       esac
       echo "$w" >> "$work/$t.w"; echo "$c" >> "$work/$t.c"; echo "$m" >> "$work/$t.m"
       printf '%-6s %-11s %4d %8s %8s %8d\n' "$variant" "$t" "$i" "$w" "$c" $((m / 1024))
     done
   done
   cmp "$work/ours.raw" "$work/qemu.raw" || { echo "OUTPUT DIFFERS for $variant"; exit 1; }
-  qw=$(median < "$work/qemu.w"); qc=$(median < "$work/qemu.c")
-  for t in sync nosync; do
+  for pair in nosync:qemu sync:qemusync sync:qemu; do
+    t=${pair%%:*}; q=${pair##*:}
+    qw=$(median < "$work/$q.w"); qc=$(median < "$work/$q.c")
     ow=$(median < "$work/$t.w"); oc=$(median < "$work/$t.c")
     rss=$(sort -n "$work/$t.m" | tail -1)
-    echo "== $variant ours-$t: median wall qemu ${qw}s ours ${ow}s ratio $(ratio "$ow" "$qw")x;" \
-         "median CPU qemu ${qc}s ours ${oc}s ratio $(ratio "$oc" "$qc")x; peak RSS ours $((rss / 1024)) MiB"
+    echo "== $variant ours-$t vs $q: median wall $q ${qw}s ours ${ow}s ratio $(ratio "$ow" "$qw")x;" \
+         "median CPU $q ${qc}s ours ${oc}s ratio $(ratio "$oc" "$qc")x; peak RSS ours $((rss / 1024)) MiB"
   done
   echo "== $variant allocated blocks: ours $(stat -c %b "$work/ours.raw") qemu $(stat -c %b "$work/qemu.raw")"
 done

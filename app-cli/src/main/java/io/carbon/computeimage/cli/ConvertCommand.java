@@ -3,6 +3,7 @@ package io.carbon.computeimage.cli;
 import io.carbon.computeimage.application.ComputeImage;
 import io.carbon.computeimage.domain.format.HumanBytes;
 import io.carbon.computeimage.ports.disk.ConversionResult;
+import io.carbon.computeimage.ports.disk.Durability;
 import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import io.carbon.computeimage.ports.model.DiskFormat;
@@ -41,6 +42,15 @@ public class ConvertCommand extends BaseCommand {
       description = "Output format (default: vhd when <out> ends in .vhd, else raw).")
   Format format;
 
+  @Option(
+      names = "--no-sync",
+      description = {
+        "Do not flush the output to disk before renaming it into place (faster; what qemu-img"
+            + " convert does). A killed process still never leaves a partial <out>, but a power"
+            + " loss soon after may."
+      })
+  boolean noSync;
+
   @Override
   int run() throws Exception {
     if (outFile.isEmpty() || outFile.endsWith("/") || outFile.endsWith(java.io.File.separator)) {
@@ -66,7 +76,8 @@ public class ConvertCommand extends BaseCommand {
     }
     DiskFormat target = f == Format.vhd ? DiskFormat.VHD_FIXED : DiskFormat.RAW;
     ComputeImage images = open(null, listener());
-    ConversionResult r = images.convert(in, out, target);
+    ConversionResult r =
+        images.convert(in, out, target, noSync ? Durability.PAGE_CACHE : Durability.FLUSHED);
     if (!common.quiet) {
       out().println(
           "wrote "

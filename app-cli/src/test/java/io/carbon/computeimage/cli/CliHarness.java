@@ -36,13 +36,21 @@ final class CliHarness {
     return new CliHarness(defaultRoot, ComputeImageFactory.standard(null));
   }
 
+  /** @return an environment whose output goes nowhere (for building command lines) */
+  CliEnvironment env() {
+    return env(new StringWriter(), new StringWriter());
+  }
+
+  private CliEnvironment env(StringWriter out, StringWriter err) {
+    return new CliEnvironment(
+        new PrintWriter(out, true), new PrintWriter(err, true), false, 80, defaultRoot,
+        () -> clock.addAndGet(50_000_000L), factory, CancelSignal.none());
+  }
+
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CliEnvironment env =
-        new CliEnvironment(
-            new PrintWriter(out, true), new PrintWriter(err, true), false, 80, defaultRoot,
-            () -> clock.addAndGet(50_000_000L), factory, CancelSignal.none());
+    CliEnvironment env = env(out, err);
     int code = ImageCli.execute(args, env);
     return new Result(code, out.toString(), err.toString());
   }

@@ -8,6 +8,7 @@ import io.carbon.computeimage.ports.model.Arch;
 import io.carbon.computeimage.ports.model.HostInfo;
 import io.carbon.computeimage.ports.model.OsFamily;
 import io.carbon.computeimage.testkit.app.FakeDiskConverter;
+import io.carbon.computeimage.ports.disk.Durability;
 import io.carbon.computeimage.testkit.app.FakeDistroCatalog;
 import io.carbon.computeimage.testkit.app.FakeDownloader;
 import io.carbon.computeimage.testkit.app.FakeKernelExtractor;
@@ -28,6 +29,7 @@ final class ImageCliTest {
   @TempDir Path root;
   private CliHarness cli;
   private FakeDownloader downloader;
+  private final FakeDiskConverter converter = new FakeDiskConverter();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -41,7 +43,7 @@ final class ImageCliTest {
     debian.publish(uri, Hashes.sha256(DISK));
     PluginRegistry reg =
         PluginRegistry.of(
-            List.of(new FakePlugin("fakes").with(debian).with(downloader).with(new FakeDiskConverter()).with(new FakeKernelExtractor())),
+            List.of(new FakePlugin("fakes").with(debian).with(downloader).with(converter).with(new FakeKernelExtractor())),
             new HostInfo(OsFamily.LINUX, Arch.AMD64, false));
     cli = CliHarness.withRegistry(root, reg);
   }
@@ -149,6 +151,31 @@ final class ImageCliTest {
     CliHarness.Result r = cli.run("convert", root.resolve("in.qcow2").toString(), root.resolve("out.vhd").toString());
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.err()).contains("in.qcow2");
+  }
+
+  @Test
+  void convert_flushesByDefault_noSyncAsksForPageCacheDurability() throws Exception {
+    Path in = Files.write(root.resolve("in.qcow2"), DISK);
+    assertThat(cli.run("convert", in.toString(), root.resolve("a.img").toString()).code()).isZero();
+    assertThat(converter.lastDurability()).isEqualTo(Durability.FLUSHED);
+    CliHarness.Result r = cli.run("convert", "--no-sync", in.toString(), root.resolve("b.img").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(converter.lastDurability()).isEqualTo(Durability.PAGE_CACHE);
+    assertThat(root.resolve("b.img")).hasBinaryContent(DISK);
+    assertThat(cli.run("convert", "--help").out()).contains("--no-sync");
+  }
+
+  @Test
+  void subcommandHelp_andHelpCommand_stillSeeEveryCommand() {
+    // execute builds only the subcommand named first; help and unknown names get all of them
+    assertThat(cli.run("help", "convert").out()).contains("--format", "--no-sync");
+    assertThat(cli.run("help").out()).contains("pull", "info", "ls", "rm-all", "convert", "distros");
+    CliHarness.Result unknown = cli.run("conver");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("conver");
+    assertThat(ImageCli.commandLine(cli.env(), "convert").getSubcommands()).containsOnlyKeys("convert");
+    assertThat(ImageCli.commandLine(cli.env(), "help").getSubcommands())
+        .containsKeys("pull", "info", "ls", "rm", "rm-all", "convert", "distros", "help");
   }
 
   @Test

@@ -36,6 +36,10 @@ public final class LauncherProbe {
     String roundTrip;
     try {
       Path dir = Path.of(args[0]);
+      if (!Files.isDirectory(dir)) {
+        System.out.println("roundTrip=no directory given");
+        return;
+      }
       Files.writeString(dir.resolve(NAME), "x");
       List<String> names = new ArrayList<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {

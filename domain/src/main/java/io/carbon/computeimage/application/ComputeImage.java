@@ -21,6 +21,7 @@ import io.carbon.computeimage.domain.vm.VmPuller;
 import io.carbon.computeimage.domain.vm.VmRef;
 import io.carbon.computeimage.ports.disk.ConversionResult;
 import io.carbon.computeimage.ports.disk.DiskConverter;
+import io.carbon.computeimage.ports.disk.Durability;
 import io.carbon.computeimage.ports.disk.KernelExtractor;
 import io.carbon.computeimage.ports.distro.DistroCatalog;
 import io.carbon.computeimage.ports.error.ComputeImageException;
@@ -412,6 +413,23 @@ public final class ComputeImage {
    */
   public ConversionResult convert(Path source, Path destination, DiskFormat target)
       throws ComputeImageException {
+    return convert(source, destination, target, Durability.FLUSHED);
+  }
+
+  /**
+   * Converts a disk image file (format detected from the content) to raw or fixed VHD.
+   *
+   * @param source the input image
+   * @param destination the output file, replaced atomically when complete
+   * @param target {@code RAW} or {@code VHD_FIXED}
+   * @param durability {@code FLUSHED} (the default) flushes the output to stable storage before
+   *     renaming it into place; {@code PAGE_CACHE} skips that, as {@code qemu-img convert} does
+   * @return the result
+   * @throws ComputeImageException when no converter handles it, the input is malformed or I/O fails
+   */
+  public ConversionResult convert(
+      Path source, Path destination, DiskFormat target, Durability durability)
+      throws ComputeImageException {
     checkConvertPaths(source, destination);
     DiskFormat from = null;
     for (DiskFormat f : DiskFormat.values()) {
@@ -438,7 +456,7 @@ public final class ComputeImage {
                             + detected
                             + " and writes "
                             + target));
-    return converter.convert(source, destination, target, listener, cancellation);
+    return converter.convert(source, destination, target, durability, listener, cancellation);
   }
 
   /**
@@ -479,7 +497,14 @@ public final class ComputeImage {
     }
     if (parent != null) {
       try {
-        Path probe = Files.createTempFile(parent, ".compute-image-probe", ".tmp");
+        // a random name without Files.createTempFile, whose SecureRandom costs ~15 ms at start-up
+        Path probe =
+            parent.resolve(
+                ".compute-image-probe-"
+                    + Long.toHexString(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
+                    + ".tmp");
+        Files.createFile(probe);
         Files.deleteIfExists(probe);
       } catch (IOException e) {
         throw new LocalStorageException(

@@ -11,6 +11,7 @@ import io.carbon.computeimage.adapter.convert.raw.OutputFile;
 import io.carbon.computeimage.adapter.convert.vhd.VhdFooter;
 import io.carbon.computeimage.ports.disk.ConversionResult;
 import io.carbon.computeimage.ports.disk.DiskConverter;
+import io.carbon.computeimage.ports.disk.Durability;
 import io.carbon.computeimage.ports.error.CancelledException;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.InvalidReferenceException;
@@ -131,6 +132,17 @@ public final class QcowDiskConverter implements DiskConverter {
   @Override
   public ConversionResult convert(Path source, Path destination, DiskFormat target,
       ProgressListener listener, Cancellation cancellation) throws ComputeImageException {
+    return convert(source, destination, target, Durability.FLUSHED, listener, cancellation);
+  }
+
+  /**
+   * {@inheritDoc} A converter created with {@code sync = false} never flushes, whatever is asked.
+   */
+  @Override
+  public ConversionResult convert(Path source, Path destination, DiskFormat target,
+      Durability durability, ProgressListener listener, Cancellation cancellation)
+      throws ComputeImageException {
+    boolean sync = this.sync && durability == Durability.FLUSHED;
     if (!writableFormats().contains(target)) {
       throw new UnsupportedFeatureException("cannot write " + target + " (writes RAW and "
           + "VHD_FIXED) for " + destination);

@@ -55,4 +55,29 @@ public interface DiskConverter extends Capability {
       ProgressListener listener,
       Cancellation cancellation)
       throws ComputeImageException;
+
+  /**
+   * Converts as {@link #convert(Path, Path, DiskFormat, ProgressListener, Cancellation)} with an
+   * explicit durability. {@link Durability#PAGE_CACHE} allows the converter to skip the flush
+   * before the rename; the default implementation always flushes (which satisfies both).
+   *
+   * @param source the input image
+   * @param destination the output path; replaced atomically when complete
+   * @param target the output format
+   * @param durability whether the output must be on stable storage before the rename
+   * @param listener progress receiver
+   * @param cancellation checked between chunks
+   * @return the result
+   * @throws ComputeImageException when the input is malformed or unsupported, or on I/O failure
+   */
+  default ConversionResult convert(
+      Path source,
+      Path destination,
+      DiskFormat target,
+      Durability durability,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    return convert(source, destination, target, listener, cancellation);
+  }
 }

@@ -2,6 +2,7 @@ package io.carbon.computeimage.testkit.app;
 
 import io.carbon.computeimage.ports.disk.ConversionResult;
 import io.carbon.computeimage.ports.disk.DiskConverter;
+import io.carbon.computeimage.ports.disk.Durability;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
 import io.carbon.computeimage.ports.model.DiskFormat;
@@ -19,6 +20,12 @@ public final class FakeDiskConverter implements DiskConverter {
   private final AtomicInteger conversions = new AtomicInteger();
   private volatile ComputeImageException failWith;
   private volatile DiskFormat detected = DiskFormat.QCOW2;
+  private volatile Durability lastDurability;
+
+  /** @return the durability asked by the last conversion (FLUSHED through the 5-argument call) */
+  public Durability lastDurability() {
+    return lastDurability;
+  }
 
   /** @return how many conversions ran */
   public int conversions() {
@@ -65,8 +72,23 @@ public final class FakeDiskConverter implements DiskConverter {
 
   @Override
   public ConversionResult convert(
+      Path source,
+      Path destination,
+      DiskFormat target,
+      Durability durability,
+      ProgressListener listener,
+      Cancellation cancellation)
+      throws ComputeImageException {
+    ConversionResult r = convert(source, destination, target, listener, cancellation);
+    lastDurability = durability;
+    return r;
+  }
+
+  @Override
+  public ConversionResult convert(
       Path source, Path destination, DiskFormat target, ProgressListener listener, Cancellation cancellation)
       throws ComputeImageException {
+    lastDurability = Durability.FLUSHED;
     cancellation.check();
     if (failWith != null) {
       throw failWith;

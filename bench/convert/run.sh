@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: our converter vs `qemu-img convert -O raw`, whole process, alternating runs.
 # Usage: bench/convert/run.sh [WORKDIR] [RUNS]   (default /var/tmp/ci-convert-bench, 3 runs)
+#        BENCH_DRIVER=1 bench/convert/run.sh ...   the converter alone (bench ConvertMain, no CLI)
 # For each image (zlib, zstd, uncompressed) it runs, alternately: qemu-img, ours with the final
 # fdatasync (the default, crash-safe) and ours without it (`--no-sync`, BENCH_SYNC=0 for the bench
 # driver; like qemu-img, which does not flush). Prints per-run wall time, CPU time (user+sys) and peak RSS, then the medians
@@ -13,7 +14,8 @@ work=${1:-/var/tmp/ci-convert-bench}
 runs=${2:-3}
 "$repo/bench/convert/make-image.sh" "$work"
 
-if [[ -x "$repo/image-cli" ]] && "$repo/image-cli" convert --help >/dev/null 2>&1; then
+# BENCH_DRIVER=1 times the bench module's ConvertMain (the converter without the CLI's start-up)
+if [[ -z "${BENCH_DRIVER:-}" && -x "$repo/image-cli" ]] && "$repo/image-cli" convert --help >/dev/null 2>&1; then
   ours=("$repo/image-cli" convert)
   ours_nosync=("$repo/image-cli" convert --no-sync)
   echo "ours: ./image-cli convert (default JAVA_OPTS of the launcher)"

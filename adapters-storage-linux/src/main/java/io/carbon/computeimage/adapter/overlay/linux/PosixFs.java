@@ -36,6 +36,11 @@ public final class PosixFs {
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static volatile boolean legacyMknod;
+  /** Set when statx cannot be used (no glibc symbol, or the kernel refuses it): NIO instead. */
+  private static volatile boolean noStatx;
+  private static final int ENOENT = 2;
+  private static final int STATX_BASIC_STATS = 0x7ff;
+  private static final int STATX_SIZE = 256;
 
   private PosixFs() {}
 
@@ -297,6 +302,62 @@ public final class PosixFs {
    */
   public static int geteuid() {
     return Libc.Holder.INSTANCE.geteuid();
+  }
+
+  /**
+   * {@code lstat} through {@code statx(2)}: one system call, no attribute map. Falls back to NIO's
+   * {@code unix:} attributes where statx is not available.
+   *
+   * @param path the path (a final symlink is not followed)
+   * @return what it reports, or {@code null} when the path does not exist
+   * @throws IOException when the call fails otherwise (for example a component is not a
+   *     directory, or permission is denied)
+   */
+  public static LinkStat lstat(Path path) throws IOException {
+    if (!noStatx) {
+      byte[] buf = new byte[STATX_SIZE];
+      try {
+        LibcStatx.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf);
+        return fromStatx(buf);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == ENOENT) {
+          return null;
+        }
+        if (e.getErrorCode() != ENOSYS && e.getErrorCode() != EPERM) {
+          throw failure("statx", path, e);
+        }
+        noStatx = true; // the kernel or a seccomp filter refuses statx
+      } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        noStatx = true; // glibc older than 2.28
+      }
+    }
+    return lstatNio(path);
+  }
+
+  /** Decodes a {@code struct statx} (the same layout on every architecture, native byte order). */
+  static LinkStat fromStatx(byte[] buf) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.nativeOrder());
+    int uid = b.getInt(20);
+    int gid = b.getInt(24);
+    int mode = b.getShort(28) & 0xffff;
+    long mtimeSeconds = b.getLong(112);
+    int mtimeNanos = b.getInt(120);
+    long rdev = makedev(b.getInt(128) & 0xffffffffL, b.getInt(132) & 0xffffffffL);
+    return new LinkStat(mode, uid, gid, rdev, mtimeSeconds, mtimeNanos);
+  }
+
+  /** The NIO path of {@link #lstat} (also what tests compare statx with). */
+  static LinkStat lstatNio(Path path) throws IOException {
+    java.util.Map<String, Object> a;
+    try {
+      a = java.nio.file.Files.readAttributes(path, "unix:mode,uid,gid,rdev,lastModifiedTime",
+          java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    }
+    java.time.Instant t = ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant();
+    return new LinkStat((Integer) a.get("mode"), (Integer) a.get("uid"), (Integer) a.get("gid"),
+        (Long) a.get("rdev"), t.getEpochSecond(), t.getNano());
   }
 
   private static IOException failure(String call, Path path, LastErrorException e) {

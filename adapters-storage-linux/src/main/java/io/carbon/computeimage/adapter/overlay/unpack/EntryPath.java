@@ -37,7 +37,13 @@ final class EntryPath {
           + "' in " + layer + ": NUL byte in name");
     }
     List<String> out = new ArrayList<>();
-    for (String c : name.split("/")) {
+    // split on '/' by hand: String.split's regex path is slow to run and to JIT-compile here
+    for (int start = 0, end; start <= name.length(); start = end + 1) {
+      end = name.indexOf('/', start);
+      if (end < 0) {
+        end = name.length();
+      }
+      String c = name.substring(start, end);
       if (c.isEmpty() || c.equals(".")) {
         continue;
       }

@@ -1,12 +1,11 @@
 package io.carbon.computeimage.adapter.overlay.unpack;
 
+import io.carbon.computeimage.adapter.overlay.linux.LinkStat;
+import io.carbon.computeimage.adapter.overlay.linux.PosixFs;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.Map;
+import java.time.Instant;
 
 /**
  * What {@code lstat} says about a path.
@@ -26,18 +25,12 @@ record Stat(int mode, int uid, int gid, long rdev, FileTime mtime) {
 
   /** lstat; {@code null} when the path does not exist. */
   static Stat of(Path p) throws IOException {
-    Map<String, Object> a;
-    try {
-      a = Files.readAttributes(p, "unix:mode,uid,gid,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
+    LinkStat s = PosixFs.lstat(p);
+    if (s == null) {
       return null;
     }
-    return new Stat(
-        (Integer) a.get("mode"),
-        (Integer) a.get("uid"),
-        (Integer) a.get("gid"),
-        (Long) a.get("rdev"),
-        (FileTime) a.get("lastModifiedTime"));
+    return new Stat(s.mode(), s.uid(), s.gid(), s.rdev(),
+        FileTime.from(Instant.ofEpochSecond(s.mtimeSeconds(), s.mtimeNanos())));
   }
 
   boolean isDir() {

@@ -503,10 +503,13 @@ public final class ContainerPuller {
       boolean moved = false;
       try {
         createDirectory(tmp);
+        ProgressListener progress =
+            new LayerUnpackProgress(
+                listener, "unpack layer " + index + " (" + short12(layer.digest()) + ")", layer.size());
         LayerUnpackResult result;
         ComputeImageException streamFailure = null;
         try {
-          result = store.unpack(blob, layer.compression(), tmp, lowers, listener, cancellation);
+          result = store.unpack(blob, layer.compression(), tmp, lowers, progress, cancellation);
         } catch (ComputeImageException e) {
           result = null;
           streamFailure = e;
@@ -522,7 +525,7 @@ public final class ContainerPuller {
           FileTrees.deleteRecursively(tmp);
           createDirectory(tmp);
           result = store.unpack(downloaded.file(), layer.compression(), tmp, lowers.await(),
-              listener, cancellation);
+              progress, cancellation);
         }
         if (!result.diffId().equals(expected)) {
           throw new DigestMismatchException(

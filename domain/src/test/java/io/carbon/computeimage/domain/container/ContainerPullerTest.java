@@ -138,6 +138,27 @@ final class ContainerPullerTest {
   }
 
   @Test
+  void pull_unpackProgress_namedByLayerWithItsSize_notByTheTemporaryDirectory() throws Exception {
+    source.image("127.0.0.1:5000/team/app:v1", "linux", "amd64", "a", "b");
+    List<String> started = new CopyOnWriteArrayList<>();
+    ProgressListener recording =
+        new ProgressListener() {
+          @Override
+          public void started(String taskId, String description, long totalBytes) {
+            started.add(description + " " + totalBytes);
+          }
+        };
+    puller.pull(ContainerRef.of("127.0.0.1:5000/team/app:v1").withDir(root), layout, recording, Cancellation.NONE);
+
+    List<LayerDescriptor> layers = source.last.layers();
+    assertThat(started)
+        .contains(
+            "unpack layer 0 (" + layers.get(0).digest().hex().substring(0, 12) + ") " + layers.get(0).size(),
+            "unpack layer 1 (" + layers.get(1).digest().hex().substring(0, 12) + ") " + layers.get(1).size())
+        .noneMatch(d -> d.contains(".tmp-layer"));
+  }
+
+  @Test
   void pull_again_upToDateNothingDownloadedOrUnpacked() throws Exception {
     source.image("localhost/app:1", "linux", "amd64", "a", "b");
     pull("localhost/app:1");
@@ -581,6 +602,9 @@ final class ContainerPullerTest {
         throws ComputeImageException {
       List<Path> lowers = lowerLayers.await();
       streamUnpacks.incrementAndGet();
+      // as the overlay store does: it knows the directory, not the layer, and no size while streaming
+      l.started("unpack " + layerDir.getFileName(), "unpack stream for " + layerDir.getFileName(), -1);
+      l.finished("unpack " + layerDir.getFileName());
       InputStream counting = new java.io.FilterInputStream(blob) {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

@@ -43,6 +43,18 @@ class WhiteoutShapesTest {
   }
 
   @Test
+  void unpack_whiteout_hasItsEntrysTime_notTheClocks() throws Exception {
+    LayerStack s = new LayerStack(tmp);
+    s.add(new TarBuilder().dir("etc/").and().file("etc/old", "1").build());
+    Path upper = s.add(new TarBuilder().whiteout("etc/old").mtime(1_234_567_890L).build());
+
+    Path wh = upper.resolve("etc/old");
+    assertThat(Files.getAttribute(wh, "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0L);
+    assertThat(Files.getLastModifiedTime(wh, LinkOption.NOFOLLOW_LINKS).toMillis())
+        .isEqualTo(1_234_567_890_000L); // unpacking the same layer twice gives the same tree
+  }
+
+  @Test
   void unpack_whiteoutThenRecreationInALaterLayer_showsOnlyTheNewContent() throws Exception {
     LayerStack s = new LayerStack(tmp);
     s.add(new TarBuilder().dir("a/").file("a/foo", "1").dir("b/").file("b/bar", "2").build());

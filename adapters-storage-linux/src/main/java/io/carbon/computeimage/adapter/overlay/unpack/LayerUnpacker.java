@@ -267,6 +267,8 @@ public final class LayerUnpacker implements AutoCloseable {
     Stat st = Stat.of(p);
     if (st == null) {
       PosixFs.mknod(p, PosixFs.S_IFCHR, 0);
+      // the entry's time, not the clock's: the same layer whenever and however it is unpacked
+      PosixFs.setTimesNoFollow(p, e.mtimeSeconds(), e.mtimeNanos());
       whiteoutsHere.add(rel);
       invalidate(rel);
     } else if (st.isDir()) {

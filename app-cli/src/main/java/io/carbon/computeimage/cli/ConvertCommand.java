@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
     name = "convert",
     description = {
       "Convert a disk image to a sparse raw image or a fixed VHD.",
-      "The input format (qcow2 or raw) is detected from the content; the output appears only when"
+      "The input format (qcow2, fixed VHD or raw) is detected from the content; other image"
+          + " formats (VMDK, VHDX, VDI, QED, ...) are refused. The output appears only when"
           + " complete."
     },
     mixinStandardHelpOptions = true)

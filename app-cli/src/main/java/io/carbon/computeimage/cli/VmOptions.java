@@ -15,7 +15,7 @@ public final class VmOptions {
       names = "--arch",
       required = true,
       paramLabel = "<arch>",
-      description = "Architecture: amd64 or arm64.")
+      description = "Architecture: amd64 or arm64 (x86_64 and aarch64 are accepted too).")
   String arch;
 
   @Option(

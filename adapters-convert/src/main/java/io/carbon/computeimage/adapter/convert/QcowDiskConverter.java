@@ -106,6 +106,11 @@ public final class QcowDiskConverter implements DiskConverter {
         throw new UnsupportedFeatureException(source + " is a VMDK image; only qcow2, raw and "
             + "fixed VHD are read");
       }
+      String other = otherFormat(head);
+      if (other != null) {
+        throw new UnsupportedFeatureException(source + " is a " + other + " image; only qcow2, raw"
+            + " and fixed VHD are read (convert it with qemu-img convert -O qcow2 first)");
+      }
       if (h8.equals("conectix")) {
         throw new UnsupportedFeatureException(source + " is a dynamic or differencing VHD; only "
             + "fixed VHD is read");
@@ -178,7 +183,10 @@ public final class QcowDiskConverter implements DiskConverter {
         }
       }
       listener.finished(task);
-      return new ConversionResult(destination, from, target, size, written);
+      // a fixed VHD shows its size rounded up to whole sectors and has no holes: all of it is data
+      return vhd
+          ? new ConversionResult(destination, from, target, dataSize, dataSize)
+          : new ConversionResult(destination, from, target, size, written);
     } catch (ComputeImageException e) {
       throw e;
     } catch (MalformedDiskIOException e) {
@@ -215,6 +223,30 @@ public final class QcowDiskConverter implements DiskConverter {
         RawFileDevice raw = RawFileDevice.open(source);
         return new DeviceSource(raw, unitBytes, raw);
     }
+  }
+
+  /**
+   * Names the disk image formats recognised by their first bytes that this converter does not
+   * read, so that they are refused instead of being copied as raw data.
+   *
+   * @return the format's name, or null
+   */
+  static String otherFormat(byte[] head) {
+    String start = new String(head, 0, Math.min(head.length, 64), StandardCharsets.ISO_8859_1);
+    if (head.length >= 68 && ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .getInt(64) == 0xbeda107f) {
+      return "VirtualBox VDI";
+    }
+    if (start.startsWith("QED\0")) {
+      return "QED";
+    }
+    if (start.startsWith("WithoutFreeSpace") || start.startsWith("WithouFreSpacExt")) {
+      return "Parallels";
+    }
+    if (start.startsWith("COWD")) {
+      return "VMware COWD";
+    }
+    return null;
   }
 
   private static void readAt(FileChannel ch, byte[] b, long pos) throws IOException {

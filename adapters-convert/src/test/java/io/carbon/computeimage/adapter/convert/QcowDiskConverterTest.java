@@ -1,6 +1,7 @@
 package io.carbon.computeimage.adapter.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carbon.computeimage.ports.disk.ConversionResult;
 import io.carbon.computeimage.ports.model.DiskFormat;
@@ -125,6 +126,35 @@ class QcowDiskConverterTest {
     converter.convert(qcow2, tmp.resolve("p.raw"), DiskFormat.RAW, l, Cancellation.NONE);
     assertThat(seen).isNotEmpty().isSorted();
     assertThat(seen.get(seen.size() - 1)).isEqualTo(DiskFixtures.gpt().sizeBytes());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "vdi, VirtualBox VDI", "qed, QED", "parallels, Parallels", "vmdk, VMDK", "vhdx, VHDX"
+  })
+  void detect_otherImageFormatsMadeByQemuImg_refusedNotCopiedAsRaw(String fmt, String name)
+      throws Exception {
+    Path image = tmp.resolve("disk." + fmt);
+    QemuImg.run("create", "-f", fmt, image.toString(), "64M");
+    Path out = tmp.resolve("out.raw");
+
+    assertThatThrownBy(() -> converter.convert(image, out, DiskFormat.RAW, ProgressListener.NONE,
+        Cancellation.NONE))
+        .isInstanceOf(io.carbon.computeimage.ports.error.UnsupportedFeatureException.class)
+        .hasMessageContaining(image.toString())
+        .hasMessageContaining(name);
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void convert_tinyRawToVhd_reportsTheSectorRoundedSizeAsVirtualAndData() throws Exception {
+    Path raw = Files.write(tmp.resolve("six.raw"), new byte[] {1, 2, 3, 4, 5, 6});
+    Path vhd = tmp.resolve("six.vhd");
+    ConversionResult r = converter.convert(raw, vhd, DiskFormat.VHD_FIXED, ProgressListener.NONE,
+        Cancellation.NONE);
+    assertThat(QemuImg.virtualSize(vhd, "vpc")).isEqualTo(512);
+    assertThat(r.virtualSize()).isEqualTo(512);
+    assertThat(r.dataBytes()).isEqualTo(512);
   }
 
   @Test

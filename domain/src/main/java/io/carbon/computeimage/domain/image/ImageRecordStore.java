@@ -95,6 +95,12 @@ public final class ImageRecordStore {
           .forEach(k -> text.append(escape(k, true)).append('=').append(escape(p.getProperty(k), false)).append('\n'));
       Path tmp = Files.createTempFile(dir, "." + fileName + ".", ".tmp");
       try {
+        // createTempFile makes it 0600; the record is as readable as the image it describes
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system (Windows): the directory's ACL applies
+      }
+      try {
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
           w.write(text.toString());
         }

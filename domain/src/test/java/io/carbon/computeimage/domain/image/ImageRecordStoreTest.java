@@ -28,6 +28,10 @@ final class ImageRecordStoreTest {
     try (var s = Files.list(dir)) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactly(ImageRecordStore.FILE_NAME);
     }
+    // as readable as the image files beside it (not createTempFile's 0600)
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dir.resolve(ImageRecordStore.FILE_NAME))))
+        .isEqualTo("rw-r--r--");
   }
 
   @Test

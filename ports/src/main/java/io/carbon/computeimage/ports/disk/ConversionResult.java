@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param file the complete output file
  * @param sourceFormat the format detected in the source
  * @param format the output format
- * @param virtualSize the guest-visible disk size in bytes
- * @param dataBytes bytes of data written (holes excluded)
+ * @param virtualSize the guest-visible disk size in bytes (for a fixed VHD: rounded up to whole
+ *     512-byte sectors, as readers of the VHD see it)
+ * @param dataBytes bytes of data written (holes excluded; a fixed VHD has none, so its whole size)
  * @since 0.1
  */
 public record ConversionResult(

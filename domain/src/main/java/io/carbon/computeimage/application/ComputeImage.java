@@ -541,7 +541,7 @@ public final class ComputeImage {
       if (h == null) {
         synchronized (this) {
           if (http == null) {
-            http = transfer().httpTransport(transferSettings);
+            http = transfer().httpTransport(transferSettings, listener);
           }
           h = http;
         }

@@ -5,6 +5,7 @@ import io.carbon.computeimage.ports.error.CancelledException;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.TransferException;
 import io.carbon.computeimage.ports.progress.Cancellation;
+import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.transfer.HttpRequest;
 import io.carbon.computeimage.ports.transfer.HttpResult;
 import io.carbon.computeimage.ports.transfer.HttpTransport;
@@ -36,6 +37,7 @@ public final class JdkHttpTransport implements HttpTransport {
   private final HttpExchanger exchanger;
   private final RetryPolicy retry;
   private final Sleeper sleeper;
+  private final ProgressListener notes;
 
   /**
    * Creates a transport.
@@ -43,10 +45,25 @@ public final class JdkHttpTransport implements HttpTransport {
    * @param settings timeouts, retries and user agent, must not be {@code null}
    */
   public JdkHttpTransport(TransferSettings settings) {
-    this(settings, Sleeper.REAL, Clock.systemUTC());
+    this(settings, ProgressListener.NONE);
+  }
+
+  /**
+   * Creates a transport that notes its retries.
+   *
+   * @param settings timeouts, retries and user agent, must not be {@code null}
+   * @param notes receives a note before each retry (request, failure, delay)
+   */
+  public JdkHttpTransport(TransferSettings settings, ProgressListener notes) {
+    this(settings, Sleeper.REAL, Clock.systemUTC(), notes);
   }
 
   JdkHttpTransport(TransferSettings settings, Sleeper sleeper, Clock clock) {
+    this(settings, sleeper, clock, ProgressListener.NONE);
+  }
+
+  JdkHttpTransport(TransferSettings settings, Sleeper sleeper, Clock clock, ProgressListener notes) {
+    this.notes = Objects.requireNonNull(notes, "notes is null");
     this.settings = Objects.requireNonNull(settings, "settings is null");
     this.exchanger = new HttpExchanger(HttpExchanger.newClient(settings), settings);
     this.retry = new RetryPolicy(settings, clock, () -> ThreadLocalRandom.current().nextDouble());
@@ -86,6 +103,7 @@ public final class JdkHttpTransport implements HttpTransport {
             cause);
       }
       Duration delay = retry.delay(attempt, retryAfter);
+      notes.note("retrying " + what + " in " + Failures.seconds(delay) + " (" + failure + ")");
       try {
         sleeper.sleep(delay);
       } catch (InterruptedException e) {

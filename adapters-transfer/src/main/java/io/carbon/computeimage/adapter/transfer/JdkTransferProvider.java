@@ -1,6 +1,7 @@
 package io.carbon.computeimage.adapter.transfer;
 
 import io.carbon.computeimage.ports.transfer.Downloader;
+import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.transfer.HttpTransport;
 import io.carbon.computeimage.ports.transfer.TransferProvider;
 import io.carbon.computeimage.ports.transfer.TransferSettings;
@@ -25,6 +26,11 @@ public final class JdkTransferProvider implements TransferProvider {
   @Override
   public HttpTransport httpTransport(TransferSettings settings) {
     return new JdkHttpTransport(settings);
+  }
+
+  @Override
+  public HttpTransport httpTransport(TransferSettings settings, ProgressListener notes) {
+    return new JdkHttpTransport(settings, notes);
   }
 
   @Override

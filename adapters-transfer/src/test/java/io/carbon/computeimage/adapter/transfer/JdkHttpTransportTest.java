@@ -69,6 +69,47 @@ final class JdkHttpTransportTest extends HttpTransportContractTest {
   }
 
   @Test
+  void send_retries_eachNotedWithRequestFailureAndDelay() throws Exception {
+    server.fault("/index.json", Fault.status(503), 2);
+    List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.carbon.computeimage.ports.progress.ProgressListener l =
+        new io.carbon.computeimage.ports.progress.ProgressListener() {
+          @Override
+          public void note(String message) {
+            notes.add(message);
+          }
+        };
+    TransferSettings s =
+        new TransferSettings(
+            Duration.ofSeconds(2), Duration.ofSeconds(2), 4, Duration.ofMillis(1), Duration.ofMillis(2), "t");
+    HttpResult r =
+        new JdkHttpTransport(s, d -> { }, Clock.systemUTC(), l)
+            .send(HttpRequest.get(server.uri("/index.json")));
+    assertThat(r.status()).isEqualTo(200);
+    // a user waiting on a failing server sees why, instead of seconds of silence
+    assertThat(notes).hasSize(2)
+        .allMatch(n -> n.startsWith("retrying GET " + server.uri("/index.json")) && n.contains("HTTP 503"));
+  }
+
+  @Test
+  void provider_passesTheListenerToTheTransport() throws Exception {
+    server.fault("/index.json", Fault.status(503), 1);
+    List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.carbon.computeimage.ports.progress.ProgressListener l =
+        new io.carbon.computeimage.ports.progress.ProgressListener() {
+          @Override
+          public void note(String message) {
+            notes.add(message);
+          }
+        };
+    TransferSettings s =
+        new TransferSettings(
+            Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(1), Duration.ofMillis(2), "t");
+    new JdkTransferProvider().httpTransport(s, l).send(HttpRequest.get(server.uri("/index.json")));
+    assertThat(notes).singleElement().asString().contains("HTTP 503");
+  }
+
+  @Test
   void send_fastSettings_usesGivenUserAgent() throws Exception {
     newTransport(TransferFixtures.fastSettings()).send(HttpRequest.get(server.uri("/index.json")));
     assertThat(server.requests().get(0).header("User-Agent")).hasValue("compute-image-test");

@@ -1,5 +1,6 @@
 package io.carbon.computeimage.ports.transfer;
 
+import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.spi.Capability;
 
 /**
@@ -15,6 +16,19 @@ public interface TransferProvider extends Capability {
    * @return a thread-safe transport
    */
   HttpTransport httpTransport(TransferSettings settings);
+
+  /**
+   * Creates an HTTP transport that tells {@code notes} when it retries a request (which request,
+   * after what failure, in how long), so that a user waiting on an unreachable server is told why.
+   * The default ignores {@code notes}.
+   *
+   * @param settings timeouts, retries and user agent
+   * @param notes receives {@link ProgressListener#note} lines about retries
+   * @return a thread-safe transport
+   */
+  default HttpTransport httpTransport(TransferSettings settings, ProgressListener notes) {
+    return httpTransport(settings);
+  }
 
   /**
    * Creates a downloader.

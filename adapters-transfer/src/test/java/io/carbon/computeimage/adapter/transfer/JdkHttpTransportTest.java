@@ -72,13 +72,7 @@ final class JdkHttpTransportTest extends HttpTransportContractTest {
   void send_retries_eachNotedWithRequestFailureAndDelay() throws Exception {
     server.fault("/index.json", Fault.status(503), 2);
     List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    io.carbon.computeimage.ports.progress.ProgressListener l =
-        new io.carbon.computeimage.ports.progress.ProgressListener() {
-          @Override
-          public void note(String message) {
-            notes.add(message);
-          }
-        };
+    io.carbon.computeimage.ports.progress.ProgressListener l = noting(notes);
     TransferSettings s =
         new TransferSettings(
             Duration.ofSeconds(2), Duration.ofSeconds(2), 4, Duration.ofMillis(1), Duration.ofMillis(2), "t");
@@ -95,18 +89,22 @@ final class JdkHttpTransportTest extends HttpTransportContractTest {
   void provider_passesTheListenerToTheTransport() throws Exception {
     server.fault("/index.json", Fault.status(503), 1);
     List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    io.carbon.computeimage.ports.progress.ProgressListener l =
-        new io.carbon.computeimage.ports.progress.ProgressListener() {
-          @Override
-          public void note(String message) {
-            notes.add(message);
-          }
-        };
+    io.carbon.computeimage.ports.progress.ProgressListener l = noting(notes);
     TransferSettings s =
         new TransferSettings(
             Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(1), Duration.ofMillis(2), "t");
     new JdkTransferProvider().httpTransport(s, l).send(HttpRequest.get(server.uri("/index.json")));
     assertThat(notes).singleElement().asString().contains("HTTP 503");
+  }
+
+  /** A listener that collects its notes. */
+  private static io.carbon.computeimage.ports.progress.ProgressListener noting(List<String> notes) {
+    return new io.carbon.computeimage.ports.progress.ProgressListener() {
+      @Override
+      public void note(String message) {
+        notes.add(message);
+      }
+    };
   }
 
   @Test

@@ -198,19 +198,20 @@ public final class FileDownloader implements Downloader {
     final String failure;
     final Optional<String> retryAfter;
     final Throwable cause;
-    final boolean progressed;
+    /** Bytes of the file held after the attempt, or -1 when it wrote none. */
+    final long reached;
     final boolean restart;
 
-    Retry(String failure, Optional<String> retryAfter, Throwable cause, boolean progressed) {
-      this(failure, retryAfter, cause, progressed, false);
+    Retry(String failure, Optional<String> retryAfter, Throwable cause, long reached) {
+      this(failure, retryAfter, cause, reached, false);
     }
 
     private Retry(
-        String failure, Optional<String> retryAfter, Throwable cause, boolean progressed, boolean restart) {
+        String failure, Optional<String> retryAfter, Throwable cause, long reached, boolean restart) {
       this.failure = failure;
       this.retryAfter = retryAfter;
       this.cause = cause;
-      this.progressed = progressed;
+      this.reached = reached;
       this.restart = restart;
     }
 
@@ -219,7 +220,7 @@ public final class FileDownloader implements Downloader {
      * dropped, so the next request carries no Range and cannot end the same way.
      */
     static Retry restartFromZero(String why) {
-      return new Retry(why, Optional.empty(), null, false, true);
+      return new Retry(why, Optional.empty(), null, -1, true);
     }
   }
 
@@ -263,23 +264,35 @@ public final class FileDownloader implements Downloader {
         deleteQuietly(meta);
       }
       int failures = 0;
+      int restarts = 0;
+      // the most bytes held so far: an attempt that gets no further than an earlier one (a
+      // server that cuts every body at the same point and cannot resume) is not progress
+      long furthest = partSize();
       while (true) {
         cancellation.check();
         Retry r;
         try {
           r = attempt();
         } catch (IOException e) {
-          r = new Retry(Failures.describe(e), Optional.empty(), e, false);
+          r = new Retry(Failures.describe(e), Optional.empty(), e, -1);
         }
         if (r == null) {
           listener.finished(task);
           return result;
         }
         if (r.restart) {
+          // a restart is followed by a request without Range, so it cannot recur the same way;
+          // bounded all the same
+          if (++restarts > retry.maxAttempts()) {
+            throw new TransferException("download of " + url + " failed after " + restarts
+                + " restarts from the start: " + r.failure, r.cause);
+          }
           listener.note("restarting " + url + " from the start: " + r.failure);
           continue;
         }
-        failures = r.progressed ? 1 : failures + 1;
+        boolean progressed = r.reached > furthest;
+        furthest = Math.max(furthest, r.reached);
+        failures = progressed ? 1 : failures + 1;
         if (failures >= retry.maxAttempts()) {
           throw new TransferException(
               "download of " + url + " failed after " + failures + " attempt"
@@ -356,7 +369,7 @@ public final class FileDownloader implements Downloader {
           return Retry.restartFromZero("HTTP 416 for a resume at " + offset + " bytes" + where);
         } else if (RetryPolicy.isRetryableStatus(status)) {
           return new Retry(
-              "HTTP " + status + where, Optional.ofNullable(ex.header("retry-after")), null, false);
+              "HTTP " + status + where, Optional.ofNullable(ex.header("retry-after")), null, -1);
         } else {
           throw statusError(status, where);
         }
@@ -381,7 +394,7 @@ public final class FileDownloader implements Downloader {
         if (total >= 0 && end != total) {
           return new Retry(
               "body ended after " + end + " of " + total + " bytes" + where,
-              Optional.empty(), null, end > offset);
+              Optional.empty(), null, end > offset ? end : -1);
         }
         return finish(offset, end, md);
       }
@@ -464,12 +477,12 @@ public final class FileDownloader implements Downloader {
           } catch (IOException e) {
             position = flush(out, buf, md, position);
             end[0] = position;
-            return failure(guard, e, position > offset);
+            return failure(guard, e, position > offset ? position : -1);
           }
           if (guard.stalled() || guard.cancelled()) {
             position = flush(out, buf, md, position);
             end[0] = position;
-            return failure(guard, null, position > offset);
+            return failure(guard, null, position > offset ? position : -1);
           }
           if (n < 0) {
             position = flush(out, buf, md, position);
@@ -501,7 +514,7 @@ public final class FileDownloader implements Downloader {
       return null;
     }
 
-    private Retry failure(StallGuard guard, IOException e, boolean progressed)
+    private Retry failure(StallGuard guard, IOException e, long reached)
         throws CancelledException {
       if (guard.cancelled()) {
         throw new CancelledException("download of " + url + " cancelled");
@@ -511,9 +524,9 @@ public final class FileDownloader implements Downloader {
             "no data received for " + Failures.seconds(settings.stallTimeout()),
             Optional.empty(),
             e,
-            progressed);
+            reached);
       }
-      return new Retry(Failures.describe(e), Optional.empty(), e, progressed);
+      return new Retry(Failures.describe(e), Optional.empty(), e, reached);
     }
 
     private long flush(FileChannel out, ByteBuffer buf, MessageDigest md, long position)

@@ -221,4 +221,97 @@ final class FileDownloaderTest extends DownloaderContractTest {
             .download(request(), destination(), ProgressListener.NONE, Cancellation.NONE);
     assertThat(Files.readAllBytes(r.file())).isEqualTo(content);
   }
+
+  /**
+   * A server without validators (no ETag, no Last-Modified) that cuts every body at the same
+   * point: each attempt starts again from zero and gets as far as the last one. Progress must
+   * mean getting further than before, else such a server is retried forever.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void download_serverAlwaysCutsAtTheSamePointWithoutValidators_failsAfterTheAttempts()
+      throws Exception {
+    try (CuttingServer cutting = new CuttingServer(content.length, 100_000)) {
+      DownloadRequest req = DownloadRequest.of(cutting.uri(), TransferFixtures.sha256(content));
+      assertThatThrownBy(
+              () -> newDownloader(TransferFixtures.fastSettings(3))
+                  .download(req, destination(), ProgressListener.NONE, Cancellation.NONE))
+          .isInstanceOf(TransferException.class)
+          .hasMessageContaining(cutting.uri().toString())
+          .hasMessageContaining("after 3 attempts");
+      assertThat(cutting.requests.get()).isEqualTo(3);
+    }
+  }
+
+  /**
+   * A resume answered with a 206 for another range every time, and the full download from zero
+   * cut each time after the same bytes: restarts from zero count as attempts too.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void download_resumeAlwaysAnsweredWithTheWrongRangeAndFullBodyCut_failsAfterTheAttempts()
+      throws Exception {
+    try (CuttingServer cutting = new CuttingServer(content.length, 100_000)) {
+      cutting.wrongRange = true;
+      DownloadRequest req = DownloadRequest.of(cutting.uri(), TransferFixtures.sha256(content));
+      assertThatThrownBy(
+              () -> newDownloader(TransferFixtures.fastSettings(3))
+                  .download(req, destination(), ProgressListener.NONE, Cancellation.NONE))
+          .isInstanceOf(TransferException.class)
+          .hasMessageContaining(cutting.uri().toString());
+      assertThat(cutting.requests.get()).isBetween(3, 6);
+    }
+  }
+
+  /**
+   * Answers every GET over raw sockets with the whole Content-Length but only the first
+   * {@code cut} bytes of the body, then closes; a Range request gets, when {@link #wrongRange}
+   * is set, a 206 for a range that does not start where asked (else the same cut 200).
+   */
+  private final class CuttingServer implements AutoCloseable {
+    final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress());
+    final java.util.concurrent.atomic.AtomicInteger requests =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final Thread thread;
+    volatile boolean wrongRange;
+
+    CuttingServer(int length, int cut) throws java.io.IOException {
+      thread = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try (java.net.Socket s = socket.accept()) {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            boolean range = false;
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+              range |= line.toLowerCase(java.util.Locale.ROOT).startsWith("range:");
+            }
+            requests.incrementAndGet();
+            String head = range && wrongRange
+                ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-" + (length - 1) + "/"
+                    + length + "\r\nETag: \"x\"\r\n"
+                : "HTTP/1.1 200 OK\r\n" + (wrongRange ? "ETag: \"x\"\r\n" : "");
+            var out = s.getOutputStream();
+            out.write((head + "Content-Length: " + length + "\r\nConnection: close\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(content, 0, cut);
+            out.flush();
+          } catch (java.io.IOException e) {
+            // the client went away or the socket was closed: next one
+          }
+        }
+      }, "cutting-server");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    java.net.URI uri() {
+      return java.net.URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/disk.qcow2");
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
+  }
 }

@@ -62,7 +62,43 @@ public class ImageCli extends ParentCommand {
    * @return the exit code
    */
   public static int execute(String[] args, CliEnvironment env) {
-    return commandLine(env, args.length > 0 ? args[0] : null).execute(args);
+    String[] a = commonOptionsAfterCommand(args);
+    return commandLine(env, a.length > 0 ? a[0] : null).execute(a);
+  }
+
+  /** The options every command takes, with whether each takes a value. */
+  private static final java.util.Map<String, Boolean> COMMON_OPTIONS =
+      java.util.Map.of("-q", false, "--quiet", false, "--stacktrace", false, "--plugin-dir", true);
+
+  /**
+   * Moves the common options written before the command ({@code image-cli -q pull vm ...}) after
+   * it, where the command that declares them reads them; anything else is left as written.
+   *
+   * @param args the arguments
+   * @return the arguments with leading common options moved behind the command words
+   */
+  static String[] commonOptionsAfterCommand(String[] args) {
+    int i = 0;
+    List<String> leading = new java.util.ArrayList<>();
+    while (i < args.length) {
+      String name = args[i].contains("=") ? args[i].substring(0, args[i].indexOf('=')) : args[i];
+      Boolean takesValue = COMMON_OPTIONS.get(name);
+      if (takesValue == null) {
+        break;
+      }
+      leading.add(args[i]);
+      if (takesValue && !args[i].contains("=") && i + 1 < args.length) {
+        leading.add(args[++i]);
+      }
+      i++;
+    }
+    if (leading.isEmpty() || i == args.length) {
+      return args;
+    }
+    List<String> rest = new java.util.ArrayList<>(List.of(args).subList(i, args.length));
+    int end = rest.indexOf("--");
+    rest.addAll(end < 0 ? rest.size() : end, leading);
+    return rest.toArray(new String[0]);
   }
 
   /**

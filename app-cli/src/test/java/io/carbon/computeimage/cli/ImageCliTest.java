@@ -131,6 +131,11 @@ final class ImageCliTest {
     assertThat(cli.run("info", "vm", "debian:12", "--arch", "amd64").code()).isEqualTo(9);
 
     assertThat(cli.run("pull", "vm", "debian:12", "--arch", "amd64", "-q").out().trim()).isEqualTo(disk.toString());
+    // the common options may come before the command too
+    CliHarness.Result quietFirst = cli.run("-q", "pull", "vm", "debian:12", "--arch", "amd64");
+    assertThat(quietFirst.code()).as(quietFirst.err()).isZero();
+    assertThat(quietFirst.out().trim()).isEqualTo(disk.toString());
+    assertThat(quietFirst.err()).isEmpty();
     assertThat(downloader.fetched()).hasSize(1);
     CliHarness.Result all = cli.run("rm-all");
     assertThat(all.code()).isZero();
@@ -196,5 +201,19 @@ final class ImageCliTest {
     CliHarness.Result r = c.run("ls", "--plugin-dir", root.resolve("nope").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("nope");
+  }
+
+  @Test
+  void commonOptionsBeforeTheCommand_movedBehindIt() {
+    assertThat(ImageCli.commonOptionsAfterCommand(
+        new String[] {"-q", "--plugin-dir", "/p", "--stacktrace", "pull", "vm", "x"}))
+        .containsExactly("pull", "vm", "x", "-q", "--plugin-dir", "/p", "--stacktrace");
+    assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"--plugin-dir=/p", "ls", "--", "y"}))
+        .containsExactly("ls", "--plugin-dir=/p", "--", "y");
+    assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"ls", "-q"}))
+        .containsExactly("ls", "-q");
+    assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"-q"})).containsExactly("-q");
+    assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"--version"}))
+        .containsExactly("--version");
   }
 }

@@ -53,8 +53,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>The digest is computed while streaming (the existing prefix of a partial file is re-hashed
  * first); on mismatch the partial file is deleted and {@link DigestMismatchException} names the
  * URL and both digests (after a resumed attempt, one more attempt from the start comes first). Connection failures, resets, truncated and stalled bodies, 408, 429 and
- * 5xx are retried after a backoff, resuming from the partial file; an attempt that added bytes
- * does not count against {@link TransferSettings#maxAttempts()}. Thread-safe.
+ * 5xx are retried after a backoff, resuming from the partial file; an attempt that got further
+ * into the file than any before it does not count against {@link TransferSettings#maxAttempts()}
+ * (one that only got as far again does, and so do restarts from the start). Thread-safe.
  *
  * @since 0.1
  */

@@ -24,8 +24,10 @@ import io.carbon.computeimage.testkit.registry.Exec;
 import io.carbon.computeimage.testkit.registry.OciLayout;
 import io.carbon.computeimage.testkit.registry.OciLayout.Compression;
 import io.carbon.computeimage.testkit.registry.TarBuilder;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -385,6 +387,11 @@ final class ContainerPullFaultsTest {
           .mapToLong(f -> f.toFile().length())
           .max()
           .orElse(0);
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        return 0; // the CLI renamed or removed a file while it was listed: look again next time
+      }
+      throw e;
     }
   }
 }

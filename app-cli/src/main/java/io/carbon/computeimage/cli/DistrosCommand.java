@@ -16,6 +16,12 @@ public class DistrosCommand extends BaseCommand {
   @Override
   int run() throws Exception {
     ComputeImage images = open(null, listener());
+    int width = 0;
+    for (DistroCatalog c : images.distros()) {
+      for (DistroRelease r : c.releases()) {
+        width = Math.max(width, version(r).length());
+      }
+    }
     for (DistroCatalog c : images.distros()) {
       out().println(
           c.name()
@@ -25,14 +31,19 @@ public class DistrosCommand extends BaseCommand {
               + "  default mirror "
               + c.defaultRegistry());
       for (DistroRelease r : c.releases()) {
+        String v = version(r);
         out().println(
             "  "
-                + r.version()
-                + (r.aliases().isEmpty() ? "" : " (" + String.join(", ", r.aliases()) + ")")
-                + "  "
+                + v
+                + " ".repeat(width - v.length() + 2)
                 + r.arches().stream().sorted().map(Arch::ociName).collect(Collectors.joining(", ")));
       }
     }
     return 0;
+  }
+
+  /** @return the version with its aliases, as the first column shows it */
+  private static String version(DistroRelease r) {
+    return r.version() + (r.aliases().isEmpty() ? "" : " (" + String.join(", ", r.aliases()) + ")");
   }
 }

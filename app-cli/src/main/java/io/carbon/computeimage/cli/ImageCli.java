@@ -66,39 +66,82 @@ public class ImageCli extends ParentCommand {
     return commandLine(env, a.length > 0 ? a[0] : null).execute(a);
   }
 
-  /** The options every command takes, with whether each takes a value. */
-  private static final java.util.Map<String, Boolean> COMMON_OPTIONS =
-      java.util.Map.of("-q", false, "--quiet", false, "--stacktrace", false, "--plugin-dir", true);
+  /**
+   * The options that may be written anywhere before the command's last word, with whether each
+   * takes a value: the ones every command takes, and {@code --dir}, which every command but
+   * {@code convert} and {@code distros} takes.
+   */
+  private static final java.util.Map<String, Boolean> MOVABLE_OPTIONS =
+      java.util.Map.of(
+          "-q", false, "--quiet", false, "--stacktrace", false, "--plugin-dir", true, "--dir", true);
 
   /**
-   * Moves the common options written before the command ({@code image-cli -q pull vm ...}) after
-   * it, where the command that declares them reads them; anything else is left as written.
+   * Moves the options written before or between the command words ({@code image-cli -q pull vm
+   * ...}, {@code image-cli pull -q vm ...}, {@code image-cli --dir D ls}) right behind them, where
+   * the command that declares them reads them; anything else is left as written. A command that
+   * does not take a moved option reports it as unknown, as it would anywhere.
    *
    * @param args the arguments
-   * @return the arguments with leading common options moved behind the command words
+   * @return the arguments with those options moved behind the command words
    */
   static String[] commonOptionsAfterCommand(String[] args) {
+    List<String> words = new java.util.ArrayList<>();
+    List<String> moved = new java.util.ArrayList<>();
     int i = 0;
-    List<String> leading = new java.util.ArrayList<>();
     while (i < args.length) {
-      String name = args[i].contains("=") ? args[i].substring(0, args[i].indexOf('=')) : args[i];
-      Boolean takesValue = COMMON_OPTIONS.get(name);
-      if (takesValue == null) {
+      String a = args[i];
+      Boolean takesValue = MOVABLE_OPTIONS.get(a.contains("=") ? a.substring(0, a.indexOf('=')) : a);
+      if (takesValue != null) {
+        moved.add(a);
+        if (takesValue && !a.contains("=") && i + 1 < args.length) {
+          moved.add(args[++i]);
+        }
+      } else if (commandClass(words, a) != null) {
+        words.add(a);
+      } else {
         break;
-      }
-      leading.add(args[i]);
-      if (takesValue && !args[i].contains("=") && i + 1 < args.length) {
-        leading.add(args[++i]);
       }
       i++;
     }
-    if (leading.isEmpty() || i == args.length) {
+    if (moved.isEmpty()) {
       return args;
     }
-    List<String> rest = new java.util.ArrayList<>(List.of(args).subList(i, args.length));
-    int end = rest.indexOf("--");
-    rest.addAll(end < 0 ? rest.size() : end, leading);
-    return rest.toArray(new String[0]);
+    if (words.isEmpty()) {
+      if (i == args.length || args[i].startsWith("-")) {
+        return args; // no command: --help, --version or nothing
+      }
+      words.add(args[i++]); // an unknown command: reported as such, not the options before it
+    }
+    List<String> out = new java.util.ArrayList<>(words);
+    out.addAll(moved);
+    out.addAll(List.of(args).subList(i, args.length));
+    return out.toArray(new String[0]);
+  }
+
+  /**
+   * @return the command class that {@code word} names after the command words {@code path}
+   *     ({@code pull} at the top, {@code vm} after {@code pull}), or null
+   */
+  private static Class<?> commandClass(List<String> path, String word) {
+    List<Class<?>> candidates = SUBCOMMANDS;
+    for (String w : path) {
+      Class<?> c = named(candidates, w);
+      if (c == null) {
+        return null;
+      }
+      candidates = List.of(c.getAnnotation(Command.class).subcommands());
+    }
+    return named(candidates, word);
+  }
+
+  private static Class<?> named(List<Class<?>> classes, String name) {
+    for (Class<?> c : classes) {
+      Command a = c.getAnnotation(Command.class);
+      if (c != CommandLine.HelpCommand.class && a != null && a.name().equals(name)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /**
@@ -139,12 +182,13 @@ public class ImageCli extends ParentCommand {
         cl.addSubcommand(new CommandLine(c, factory));
       }
     }
+    cl.setCaseInsensitiveEnumValuesAllowed(true); // --format VHD as well as vhd
     cl.setOut(env.out());
     cl.setErr(env.err());
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter err = ex.getCommandLine().getErr();
-          err.println("image-cli: " + SafeText.escape(ex.getMessage()));
+          err.println("image-cli: " + SafeText.escape(describe(ex)));
           CommandSpec spec = ex.getCommandLine().getCommandSpec();
           err.println("Try '" + spec.qualifiedName() + " --help' for usage.");
           err.flush();
@@ -177,15 +221,62 @@ public class ImageCli extends ParentCommand {
     return cl;
   }
 
+  /**
+   * The message for a command line picocli cannot parse: for a word where a command was expected
+   * ({@code image-cli pul ...}, {@code image-cli pull ubuntu:24.04}), what was expected there and
+   * the closest command; for an unknown option, the closest option; otherwise picocli's message.
+   *
+   * @param ex the parse failure
+   * @return one line
+   */
+  static String describe(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+      return ex.getMessage();
+    }
+    CommandSpec spec = ex.getCommandLine().getCommandSpec();
+    String first = u.getUnmatched().get(0);
+    String hint = u.getSuggestions().stream()
+        .filter(c -> close(first, c))
+        .findFirst()
+        .map(c -> " (did you mean '" + c + "'?)")
+        .orElse("");
+    List<String> commands = new java.util.ArrayList<>(spec.subcommands().keySet());
+    if (!commands.isEmpty() && !first.startsWith("-")) {
+      if (spec.parent() == null) {
+        return "unknown command '" + first + "'" + hint + "; the commands are "
+            + String.join(", ", commands);
+      }
+      String name = spec.name();
+      return "'" + name + "' needs " + String.join(" or ", commands) + " before '" + first + "'"
+          + hint + ": " + String.join(" or ", commands.stream()
+              .map(c -> "image-cli " + name + " " + c + " ...").toList());
+    }
+    return u.isUnknownOption() ? ex.getMessage() + hint : ex.getMessage();
+  }
+
+  /** @return whether {@code b} is a plausible correction of the typo {@code a} (edit distance) */
+  static boolean close(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()] <= Math.max(2, Math.min(a.length(), b.length()) / 3);
+  }
+
   /** @return the subcommand class named {@code name}, or null (also for {@code help}) */
   private static Class<?> subcommandNamed(String name) {
-    for (Class<?> c : SUBCOMMANDS) {
-      Command a = c.getAnnotation(Command.class);
-      if (c != CommandLine.HelpCommand.class && a != null && a.name().equals(name)) {
-        return c;
-      }
-    }
-    return null;
+    return named(SUBCOMMANDS, name);
   }
 
   private static boolean stacktrace(ParseResult pr) {

@@ -136,6 +136,12 @@ final class ImageCliTest {
     assertThat(quietFirst.code()).as(quietFirst.err()).isZero();
     assertThat(quietFirst.out().trim()).isEqualTo(disk.toString());
     assertThat(quietFirst.err()).isEmpty();
+    CliHarness.Result quietBetween = cli.run("pull", "-q", "vm", "debian:12", "--arch", "amd64");
+    assertThat(quietBetween.code()).as(quietBetween.err()).isZero();
+    assertThat(quietBetween.out().trim()).isEqualTo(disk.toString());
+    CliHarness.Result dirFirst = cli.run("--dir", root.toString(), "ls", "--json");
+    assertThat(dirFirst.code()).as(dirFirst.err()).isZero();
+    assertThat(dirFirst.out()).contains("\"reference\": \"debian:12\"");
     assertThat(downloader.fetched()).hasSize(1);
     CliHarness.Result all = cli.run("rm-all");
     assertThat(all.code()).isZero();
@@ -207,13 +213,70 @@ final class ImageCliTest {
   void commonOptionsBeforeTheCommand_movedBehindIt() {
     assertThat(ImageCli.commonOptionsAfterCommand(
         new String[] {"-q", "--plugin-dir", "/p", "--stacktrace", "pull", "vm", "x"}))
-        .containsExactly("pull", "vm", "x", "-q", "--plugin-dir", "/p", "--stacktrace");
+        .containsExactly("pull", "vm", "-q", "--plugin-dir", "/p", "--stacktrace", "x");
     assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"--plugin-dir=/p", "ls", "--", "y"}))
         .containsExactly("ls", "--plugin-dir=/p", "--", "y");
+    // between the command words, and --dir before the command
+    assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"pull", "-q", "vm", "x", "--arch", "amd64"}))
+        .containsExactly("pull", "vm", "-q", "x", "--arch", "amd64");
+    assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"--dir", "/d", "info", "--quiet", "container", "r"}))
+        .containsExactly("info", "container", "--dir", "/d", "--quiet", "r");
+    // after the command words, or no command: unchanged
     assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"ls", "-q"}))
         .containsExactly("ls", "-q");
+    assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"pull", "vm", "-q", "x"}))
+        .containsExactly("pull", "vm", "-q", "x");
     assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"-q"})).containsExactly("-q");
     assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"--version"}))
         .containsExactly("--version");
+    // an unknown first word is taken as the (unknown) command: what follows is left to the parser
+    assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"-q", "pul", "vm"}))
+        .containsExactly("pul", "-q", "vm");
+    assertThat(ImageCli.commonOptionsAfterCommand(new String[] {"-q", "--help"}))
+        .containsExactly("-q", "--help");
+  }
+
+  @Test
+  void misspelledOrMissingCommandWords_sayWhatWasExpectedAndTheClosestName() {
+    CliHarness cli = new CliHarness(root, ComputeImageFactory.standard(null));
+    CliHarness.Result typo = cli.run("-q", "pul", "vm", "debian:12");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err()).contains("unknown command 'pul' (did you mean 'pull'?)")
+        .contains("the commands are pull, info, ls, rm, rm-all, convert, distros");
+    CliHarness.Result noKind = cli.run("pull", "ubuntu:24.04", "--arch", "amd64");
+    assertThat(noKind.code()).isEqualTo(2);
+    assertThat(noKind.err())
+        .contains("'pull' needs vm or container before 'ubuntu:24.04': image-cli pull vm ... or image-cli pull container ...")
+        .doesNotContain("did you mean");
+    assertThat(cli.run("info", "vmm", "x").err()).contains("(did you mean 'vm'?)");
+    CliHarness.Result option = cli.run("pull", "vm", "debian:12", "--arch", "amd64", "--extract-kernal");
+    assertThat(option.code()).isEqualTo(2);
+    assertThat(option.err()).contains("Unknown option: '--extract-kernal' (did you mean '--extract-kernel'?)");
+  }
+
+  @Test
+  void enumOptions_anyCase() {
+    CliHarness cli = new CliHarness(root, ComputeImageFactory.standard(null));
+    picocli.CommandLine.ParseResult pr = ImageCli.commandLine(cli.env(), "convert")
+        .parseArgs("convert", "in.qcow2", "out.img", "--format", "VHD");
+    Object format = pr.subcommand().matchedOptionValue("--format", null);
+    assertThat(format).hasToString("vhd");
+  }
+
+  @Test
+  void distros_archColumnAligned() {
+    CliHarness.Result r = CliHarness.withClassPathPlugins(root).run("distros");
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> releases = r.out().lines().filter(l -> l.startsWith("  ")).toList();
+    assertThat(releases).hasSizeGreaterThan(20).anyMatch(l -> l.contains("24.04 (noble)"));
+    assertThat(releases.stream().map(l -> l.indexOf("amd64")).distinct()).hasSize(1);
+  }
+
+  @Test
+  void close_editDistanceScaledToTheWord() {
+    assertThat(ImageCli.close("pul", "pull")).isTrue();
+    assertThat(ImageCli.close("--extract-kernal", "--extract-kernel")).isTrue();
+    assertThat(ImageCli.close("ubuntu:24.04", "container")).isFalse();
+    assertThat(ImageCli.close("xyz", "ls")).isFalse();
   }
 }

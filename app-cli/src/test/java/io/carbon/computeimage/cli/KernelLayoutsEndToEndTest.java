@@ -41,6 +41,7 @@ final class KernelLayoutsEndToEndTest {
       Map.entry(DistroLayout.UBUNTU_2404, new String[] {"ubuntu", "24.04"}),
       Map.entry(DistroLayout.UBUNTU_2510, new String[] {"ubuntu", "25.10"}),
       Map.entry(DistroLayout.DEBIAN, new String[] {"debian", "13"}),
+      Map.entry(DistroLayout.DEBIAN_12, new String[] {"debian", "12"}),
       Map.entry(DistroLayout.ALPINE_MBR, new String[] {"alpine", "3.22"}),
       Map.entry(DistroLayout.ALPINE_BARE, new String[] {"alpine", "3.21"}),
       Map.entry(DistroLayout.FEDORA, new String[] {"fedora", "41"}),

@@ -1,18 +1,22 @@
 package io.carbon.computeimage.adapter.transfer;
 
 import io.carbon.computeimage.ports.error.CancelledException;
+import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.error.TransferException;
 import io.carbon.computeimage.ports.transfer.TransferSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends one request and follows redirects by hand (at most {@value #MAX_REDIRECTS}), sending
@@ -22,6 +26,8 @@ import java.util.Set;
  */
 final class HttpExchanger {
   static final int MAX_REDIRECTS = 10;
+  /** How long the plain-HTTP probe after a failed TLS handshake may take (connect, then read). */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
   private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie");
   private static final Set<String> RESTRICTED =
       Set.of("connection", "content-length", "expect", "host", "upgrade", "user-agent");
@@ -92,10 +98,11 @@ final class HttpExchanger {
    * @return the first non-redirect response, body unread
    * @throws IOException on a connection failure or timeout waiting for the headers
    * @throws TransferException on too many redirects or an unusable Location
+   * @throws InvalidReferenceException when an https URI's server answers plain HTTP
    * @throws CancelledException when the thread is interrupted
    */
   Exchange open(String method, URI uri, Map<String, String> headers, Map<String, String> extra)
-      throws IOException, TransferException, CancelledException {
+      throws IOException, TransferException, InvalidReferenceException, CancelledException {
     URI current = uri;
     for (int hop = 0; ; hop++) {
       boolean sameOrigin = Origins.same(uri, current);
@@ -123,6 +130,16 @@ final class HttpExchanger {
       HttpResponse<InputStream> response;
       try {
         response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (HttpConnectTimeoutException | SSLException e) {
+        // a TLS handshake that never completes or fails: maybe a plain HTTP server given as https
+        if ("https".equalsIgnoreCase(current.getScheme())
+            && PlainHttpProbe.answersPlainHttp(current, PROBE_TIMEOUT)) {
+          throw new InvalidReferenceException(
+              method + " " + uri + ": " + current.getRawAuthority() + " answers plain HTTP, not "
+                  + "HTTPS; give it as " + PlainHttpProbe.plainOrigin(current)
+                  + " (for example --registry " + PlainHttpProbe.plainOrigin(current) + ")", e);
+        }
+        throw e;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CancelledException(method + " " + uri + " interrupted", e);

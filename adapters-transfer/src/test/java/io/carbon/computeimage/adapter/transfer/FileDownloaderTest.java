@@ -65,6 +65,27 @@ final class FileDownloaderTest extends DownloaderContractTest {
   }
 
   @Test
+  void download_httpsToAPlainHttpServer_refusedAtOnceNamingTheHttpOrigin() throws Exception {
+    java.net.URI https = java.net.URI.create(server.uri(PATH).toString().replaceFirst("^http:", "https:"));
+    TransferSettings s = new TransferSettings(java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofSeconds(5), 5, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), "t");
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () -> newDownloader(s).download(
+                DownloadRequest.of(https, TransferFixtures.sha256(content)), destination(),
+                ProgressListener.NONE, Cancellation.NONE))
+        .isInstanceOf(io.carbon.computeimage.ports.error.InvalidReferenceException.class)
+        .hasMessageContaining(https.toString())
+        .hasMessageContaining("answers plain HTTP")
+        .hasMessageContaining("--registry http://127.0.0.1:" + server.port());
+    // one handshake attempt and one probe, no retries
+    assertThat(server.requests("/")).hasSize(1);
+    assertThat(server.requests("/").get(0).method()).isEqualTo("HEAD");
+    assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(4));
+    assertThat(destination()).doesNotExist();
+  }
+
+  @Test
   void downloadWithTap_resetMidBody_rangesContinueAcrossTheResumeUpToTheWholeBody()
       throws Exception {
     server.fault(PATH, Fault.resetAfter(1_200_000));

@@ -1,7 +1,10 @@
 package io.carbon.computeimage.adapter.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.carbon.computeimage.ports.error.InvalidReferenceException;
+import io.carbon.computeimage.ports.error.TransferException;
 import io.carbon.computeimage.ports.transfer.HttpRequest;
 import io.carbon.computeimage.ports.transfer.HttpResult;
 import io.carbon.computeimage.ports.transfer.HttpTransport;
@@ -24,6 +27,48 @@ final class JdkHttpTransportTest extends HttpTransportContractTest {
   @Override
   protected HttpTransport newTransport(TransferSettings settings) {
     return new JdkHttpTransport(settings);
+  }
+
+  @Test
+  void send_httpsToAPlainHttpServer_invalidInputNamingTheHttpOrigin() throws Exception {
+    java.net.URI https = java.net.URI.create(server.uri("/index.json").toString().replaceFirst("^http:", "https:"));
+    TransferSettings s = new TransferSettings(
+        Duration.ofSeconds(1), Duration.ofSeconds(5), 5, Duration.ofMillis(1), Duration.ofMillis(2), "t");
+    assertThatThrownBy(() -> new JdkHttpTransport(s).send(HttpRequest.get(https)))
+        .isInstanceOf(InvalidReferenceException.class)
+        .hasMessageContaining("GET " + https)
+        .hasMessageContaining("give it as http://127.0.0.1:" + server.port());
+    assertThat(server.requests("/index.json")).isEmpty();
+    assertThat(server.requests("/")).hasSize(1);
+  }
+
+  @Test
+  void send_httpsToASilentPeer_stillRetriedAsATimeout() throws Exception {
+    // accepts connections and never answers: not plain HTTP either, so a network failure
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(silent.accept());
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      TransferSettings s = new TransferSettings(
+          Duration.ofSeconds(1), Duration.ofSeconds(5), 2, Duration.ofMillis(1), Duration.ofMillis(2), "t");
+      java.net.URI https = java.net.URI.create("https://127.0.0.1:" + silent.getLocalPort() + "/index.json");
+      assertThatThrownBy(() -> new JdkHttpTransport(s).send(HttpRequest.get(https)))
+          .isInstanceOf(TransferException.class)
+          .hasMessageContaining("failed after 2 attempts")
+          .hasMessageContaining("connect timed out");
+      for (java.net.Socket c : held) {
+        c.close();
+      }
+    }
   }
 
   @Test

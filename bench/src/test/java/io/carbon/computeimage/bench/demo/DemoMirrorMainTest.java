@@ -52,7 +52,7 @@ final class DemoMirrorMainTest {
     List<DemoMirror.Request> r = DemoMirrorMain.requests(
         List.of("ubuntu:noble", "debian:12", "alma:8", "centos:9", "alpine:3.22", "arch:latest"), CATALOGS);
     assertThat(r).extracting(DemoMirror.Request::layout).containsExactly(
-        DistroLayout.UBUNTU_2404, DistroLayout.DEBIAN, DistroLayout.EL8, DistroLayout.EL9,
+        DistroLayout.UBUNTU_2404, DistroLayout.DEBIAN_12, DistroLayout.EL8, DistroLayout.EL9,
         DistroLayout.ALPINE_MBR, DistroLayout.ARCH);
     assertThat(r.get(2).catalog().name()).isEqualTo("almalinux");
   }

@@ -221,7 +221,8 @@ public final class ContainerPuller {
             attributes(m, layout));
     records.write(dir, record);
     listener.note(
-        "pulled " + ir + " (" + m.manifestDigest() + ", " + m.layers().size() + " layers)");
+        "pulled " + ir + " (" + m.manifestDigest() + ", " + m.layers().size()
+            + (m.layers().size() == 1 ? " layer)" : " layers)"));
     return new PulledImage(dir, record);
   }
 

@@ -127,9 +127,17 @@ public final class DistroDisks {
                 + ":28672:+48M -t " + bootPart + ":ea00 -c " + bootPart + ":BOOT -n 1:129024:+32M -t 1:8300 disk.raw >/dev/null",
             "put esp.img 5 && put boot.img 14 && put root.img 63", "")};
       }
-      case DEBIAN: {
-        String v = "6.12.57+deb13-cloud-amd64";
-        String newer = "6.12.63+deb13-cloud-amd64";
+      case DEBIAN:
+      case DEBIAN_12: {
+        boolean bookworm = l == DistroLayout.DEBIAN_12;
+        String v = bookworm ? "6.1.0-41-cloud-amd64" : "6.12.57+deb13-cloud-amd64";
+        String newer = bookworm ? "6.1.0-42-cloud-amd64" : "6.12.63+deb13-cloud-amd64";
+        // the ext4 features of each release's mke2fs.conf (bookworm's e2fsprogs 1.47.0 does not
+        // turn on metadata_csum_seed or orphan_file)
+        String features = "none,has_journal,ext_attr,resize_inode,dir_index,filetype,extent,flex_bg,"
+            + "sparse_super,large_file,huge_file,uninit_bg,metadata_csum,64bit,dir_nlink,extra_isize"
+            + (bookworm ? "" : ",metadata_csum_seed,orphan_file");
+        String fallback = bookworm ? "metadata_csum,64bit" : "metadata_csum,64bit,metadata_csum_seed,orphan_file";
         String cmd = "root=PARTUUID=" + partUuid + " ro console=tty0 console=ttyS0,115200 earlyprintk=ttyS0,115200 consoleblank=0";
         String grub = "if [ -s $prefix/grubenv ]; then\n  load_env\nfi\nif [ \"${next_entry}\" ] ; then\n"
             + "   set default=\"${next_entry}\"\n   set next_entry=\nelse\n   set default=\"0\"\nfi\n"
@@ -139,7 +147,7 @@ public final class DistroDisks {
             + "}\n";
         return new String[] {v, cmd, String.join("\n",
             "truncate -s 8M esp.img && mkfs.vfat esp.img >/dev/null",
-            "truncate -s 96M root.img && mkfs.ext4 -q -O none,has_journal,ext_attr,resize_inode,dir_index,filetype,extent,flex_bg,sparse_super,large_file,huge_file,uninit_bg,metadata_csum,64bit,dir_nlink,extra_isize,metadata_csum_seed,orphan_file -U " + rootUuid + " root.img 2>/dev/null || mkfs.ext4 -q -O metadata_csum,64bit,metadata_csum_seed,orphan_file -U " + rootUuid + " root.img",
+            "truncate -s 96M root.img && mkfs.ext4 -q -O " + features + " -U " + rootUuid + " root.img 2>/dev/null || mkfs.ext4 -q -O " + fallback + " -U " + rootUuid + " root.img",
             "mnt root.img m",
             "mkdir -p m/etc/kernel m/boot/grub",
             "echo 'do_symlinks = no' > m/etc/kernel-img.conf && echo 'PARTUUID=" + partUuid + " / ext4 rw,discard,errors=remount-ro,x-systemd.growfs 0 1' > m/etc/fstab",

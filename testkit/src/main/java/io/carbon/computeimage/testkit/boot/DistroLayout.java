@@ -13,6 +13,8 @@ public enum DistroLayout {
   UBUNTU_2510("ubuntu-25.10", false),
   /** Debian 13: p1 discoverable root ext4 with csum_seed and orphan_file, root=PARTUUID. */
   DEBIAN("debian-13", false),
+  /** Debian 12: as Debian 13 with bookworm's ext4 features (no csum_seed, no orphan_file), 6.1 kernels. */
+  DEBIAN_12("debian-12", false),
   /** Alpine BIOS with an MBR: p1 ext4 (^64bit), extlinux. */
   ALPINE_MBR("alpine-mbr", false),
   /** Alpine BIOS with no partition table: bare ext4, extlinux. */

@@ -131,7 +131,7 @@ public final class DemoMirror {
         return canonicalVersion.equals("22.04") ? DistroLayout.UBUNTU_2204
             : canonicalVersion.equals("24.04") ? DistroLayout.UBUNTU_2404 : DistroLayout.UBUNTU_2510;
       case "debian":
-        return DistroLayout.DEBIAN;
+        return canonicalVersion.equals("12") ? DistroLayout.DEBIAN_12 : DistroLayout.DEBIAN;
       case "alpine":
         return canonicalVersion.startsWith("3.20") || canonicalVersion.startsWith("3.21")
             ? DistroLayout.ALPINE_BARE : DistroLayout.ALPINE_MBR;

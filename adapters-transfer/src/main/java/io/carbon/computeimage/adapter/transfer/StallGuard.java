@@ -75,7 +75,15 @@ final class StallGuard implements AutoCloseable {
       if (closed || stalled || cancelled) {
         return;
       }
-      if (cancellation.isCancelled()) {
+      boolean cancel;
+      try {
+        cancel = cancellation.isCancelled();
+      } catch (RuntimeException e) {
+        // a faulty cancellation must not end this periodic check (the scheduler would drop it
+        // silently, and a stalled body would then block its reader forever)
+        cancel = false;
+      }
+      if (cancel) {
         cancelled = true;
       } else if (System.nanoTime() - lastProgress > timeoutNanos) {
         stalled = true;

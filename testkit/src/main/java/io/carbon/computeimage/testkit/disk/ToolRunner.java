@@ -121,7 +121,8 @@ public final class ToolRunner {
         throw new IllegalStateException(
             "command " + String.join(" ", cmd) + " timed out after " + TIMEOUT_MINUTES + " min");
       }
-      return new Result(cmd, p.exitValue(), out.join(), err.join());
+      // a child the tool left behind may hold its output open: wait for the rest a bounded time
+      return new Result(cmd, p.exitValue(), rest(out, cmd), rest(err, cmd));
     } catch (IOException e) {
       throw new UncheckedIOException("writing stdin of " + String.join(" ", cmd), e);
     } catch (InterruptedException e) {
@@ -157,6 +158,18 @@ public final class ToolRunner {
       throw new IllegalStateException("no such file " + file);
     }
     return Long.parseLong(run("stat", "-c", "%b", file.toString()).stdout().trim());
+  }
+
+  private static String rest(CompletableFuture<String> output, List<String> cmd)
+      throws InterruptedException {
+    try {
+      return output.get(1, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the output of " + String.join(" ", cmd)
+          + " stayed open for a minute after it exited (a process it started holds it?)", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("reading the output of " + String.join(" ", cmd), e);
+    }
   }
 
   private static CompletableFuture<String> drain(InputStream in) {

@@ -50,8 +50,15 @@ public final class OutputFile implements Closeable {
       new java.util.concurrent.atomic.AtomicLong();
   private Thread flusher;
   private volatile IOException flushFailure;
-  private final java.util.concurrent.Semaphore flushRequest = new java.util.concurrent.Semaphore(0);
-  private volatile boolean closing;
+  /**
+   * Guards {@link #flushPending} and {@link #closing}, the flusher's two signals. One monitor for
+   * both, so that the stop can never be taken for a flush request: with a semaphore for the
+   * requests, a flusher that took a request, found no stop yet and then drained the permits took
+   * the stop's permit too and waited for a request forever, and the commit with it.
+   */
+  private final Object flushSignal = new Object();
+  private boolean flushPending;
+  private boolean closing;
 
   private OutputFile(Path destination, Path temp, FileChannel channel) {
     this.destination = destination;
@@ -101,12 +108,7 @@ public final class OutputFile implements Closeable {
     flushEvery = everyBytes;
     flusher = new Thread(() -> {
       try {
-        while (true) {
-          flushRequest.acquire();
-          if (closing) {
-            return;
-          }
-          flushRequest.drainPermits();
+        while (awaitFlushRequest()) {
           channel.force(false);
         }
       } catch (InterruptedException e) {
@@ -121,12 +123,37 @@ public final class OutputFile implements Closeable {
     flusher.start();
   }
 
+  /**
+   * Waits for a flush request or the stop.
+   *
+   * @return true to flush, false when the flusher is to end (requests made meanwhile are moot:
+   *     the commit flushes everything itself when asked to)
+   */
+  private boolean awaitFlushRequest() throws InterruptedException {
+    synchronized (flushSignal) {
+      while (!flushPending && !closing) {
+        flushSignal.wait();
+      }
+      flushPending = false;
+      return !closing;
+    }
+  }
+
+  private void requestFlush() {
+    synchronized (flushSignal) {
+      flushPending = true;
+      flushSignal.notifyAll();
+    }
+  }
+
   private void stopFlusher() throws IOException {
     if (flusher == null) {
       return;
     }
-    closing = true;
-    flushRequest.release();
+    synchronized (flushSignal) {
+      closing = true;
+      flushSignal.notifyAll();
+    }
     try {
       flusher.join();
     } catch (InterruptedException e) {
@@ -190,7 +217,7 @@ public final class OutputFile implements Closeable {
     }
     if (flushEvery > 0 && unflushed.addAndGet(len) >= flushEvery) {
       unflushed.set(0);
-      flushRequest.release();
+      requestFlush();
     }
   }
 

@@ -90,8 +90,57 @@ class OutputFileTest {
     }
   }
 
+  /**
+   * The background flusher must see the stop of {@code commit} whenever it comes: a flush request
+   * made by the last write, just before the commit, once let the flusher take the stop signal
+   * for a flush request and wait for another forever, with {@code commit} waiting for it (a hang
+   * seen on CI). Thousands of short conversions, each ending with such a request.
+   */
+  @Test
+  void commitRightAfterAFlushRequest_neverWaitsForever() throws Exception {
+    java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    ByteBuffer block = ByteBuffer.allocateDirect(4096);
+    java.util.concurrent.Future<?> loop = runner.submit(() -> {
+      long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(4);
+      while (System.nanoTime() < end && !stop.get()) {
+        Path dest = tmp.resolve("d" + (done.get() % 4) + ".img");
+        try (OutputFile out = OutputFile.create(dest, false, NoFlushChannel::new)) {
+          out.flushInBackground(4096);
+          out.write(block, 0, 4096, 0); // reaches the flush threshold: a flush request
+          out.commit(4096, false); // at once: stops the flusher
+        }
+        done.incrementAndGet();
+      }
+      return null;
+    });
+    try {
+      loop.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      stop.set(true);
+      org.assertj.core.api.Assertions.fail("commit waited forever for the flusher after "
+          + done.get() + " conversions");
+    } finally {
+      runner.shutdownNow();
+    }
+    assertThat(done.get()).isGreaterThan(100);
+  }
+
+  /** A channel whose flushes do nothing, so that the test is about the signalling, not the disk. */
+  private static final class NoFlushChannel extends RecordingChannel {
+    NoFlushChannel(FileChannel inner) {
+      super(inner);
+    }
+
+    @Override
+    public void force(boolean metaData) {
+      forces.incrementAndGet();
+    }
+  }
+
   /** Delegates to a real channel and records the positional writes and the flushes. */
-  private static final class RecordingChannel extends FileChannel {
+  private static class RecordingChannel extends FileChannel {
     final FileChannel inner;
     final List<Integer> writes = new CopyOnWriteArrayList<>();
     final List<Long> writePositions = new CopyOnWriteArrayList<>();

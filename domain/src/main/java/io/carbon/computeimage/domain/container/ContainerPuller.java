@@ -168,7 +168,7 @@ public final class ContainerPuller {
           "cannot create image directory " + dir + ": " + Describe.cause(e), e);
     }
     try (DirectoryLock lock =
-        DirectoryLock.acquire(dir.resolve(ContainerLayout.LOCK), listener, ir.toString())) {
+        DirectoryLock.acquire(dir.resolve(ContainerLayout.LOCK), listener, ir.toString(), cancellation)) {
       try {
         return pullLocked(ref, ir, wanted, explicitPlatform, layout, dir, listener, cancellation);
       } catch (ComputeImageException | RuntimeException e) {

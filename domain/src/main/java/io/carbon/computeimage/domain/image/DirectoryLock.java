@@ -2,6 +2,7 @@ package io.carbon.computeimage.domain.image;
 
 import io.carbon.computeimage.ports.error.CancelledException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
+import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -27,6 +29,8 @@ public final class DirectoryLock implements AutoCloseable {
   public static final String FILE_NAME = ".pull.lock";
 
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
+  /** How often a waiting call checks its cancellation and retries the lock. */
+  static final long POLL_MILLIS = 200;
 
   private final ReentrantLock jvmLock;
   private final FileChannel channel;
@@ -50,12 +54,35 @@ public final class DirectoryLock implements AutoCloseable {
    */
   public static DirectoryLock acquire(Path lockFile, ProgressListener listener, String what)
       throws LocalStorageException, CancelledException {
+    return acquire(lockFile, listener, what, Cancellation.NONE);
+  }
+
+  /**
+   * Acquires the lock, waiting while another thread or process holds it, and checking the
+   * cancellation every {@value #POLL_MILLIS} ms meanwhile (a pull waiting for another process's
+   * pull of the same image stops on Ctrl-C).
+   *
+   * @param lockFile the lock file (created when missing; its directory must exist)
+   * @param listener told once when the lock is busy and this call waits
+   * @param what what the lock protects, for the waiting note
+   * @param cancellation checked while waiting
+   * @return the held lock
+   * @throws LocalStorageException when the lock file cannot be opened
+   * @throws CancelledException when cancelled or interrupted while waiting
+   */
+  public static DirectoryLock acquire(
+      Path lockFile, ProgressListener listener, String what, Cancellation cancellation)
+      throws LocalStorageException, CancelledException {
     Path key = lockFile.toAbsolutePath().normalize();
     ReentrantLock jvm = IN_JVM.computeIfAbsent(key, k -> new ReentrantLock());
     try {
-      if (!jvm.tryLock()) {
-        listener.note("waiting for another pull of " + what + " to finish");
-        jvm.lockInterruptibly();
+      boolean noted = false;
+      while (!jvm.tryLock(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        cancellation.check();
+        if (!noted) {
+          listener.note("waiting for another pull of " + what + " to finish");
+          noted = true;
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -74,12 +101,14 @@ public final class DirectoryLock implements AutoCloseable {
         }
         Object opened = fileKey(key);
         FileLock fl = ch.tryLock();
-        if (fl == null) {
+        while (fl == null) {
           if (!waitNoted) {
             listener.note("waiting for another process pulling " + what + " to finish");
             waitNoted = true;
           }
-          fl = ch.lock();
+          cancellation.check();
+          Thread.sleep(POLL_MILLIS);
+          fl = ch.tryLock();
         }
         if (opened != null && opened.equals(fileKey(key))) {
           return new DirectoryLock(jvm, ch, fl);
@@ -90,7 +119,8 @@ public final class DirectoryLock implements AutoCloseable {
         ch = null;
         Files.createDirectories(key.getParent());
       }
-    } catch (ClosedByInterruptException e) {
+    } catch (InterruptedException | ClosedByInterruptException e) {
+      closeQuietly(ch);
       jvm.unlock();
       Thread.currentThread().interrupt();
       throw new CancelledException("interrupted while waiting for the lock on " + lockFile, e);
@@ -98,6 +128,10 @@ public final class DirectoryLock implements AutoCloseable {
       closeQuietly(ch);
       jvm.unlock();
       throw new LocalStorageException("cannot lock " + lockFile + ": " + Describe.cause(e), e);
+    } catch (CancelledException | RuntimeException e) {
+      closeQuietly(ch);
+      jvm.unlock();
+      throw e;
     }
   }
 

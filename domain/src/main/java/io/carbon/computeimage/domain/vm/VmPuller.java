@@ -132,7 +132,7 @@ public final class VmPuller {
     RootGuard.mark(layout.root());
     Optional<Path> created = createDirectories(paths.dir());
     String what = catalog.name() + ":" + image.version() + " (" + ref.arch() + ")";
-    try (DirectoryLock lock = DirectoryLock.acquire(paths.dir().resolve(LOCK_FILE), listener, what)) {
+    try (DirectoryLock lock = DirectoryLock.acquire(paths.dir().resolve(LOCK_FILE), listener, what, cancellation)) {
       try {
         return pullLocked(
             ref, catalog, image, paths, format, converter, extractor, what, listener, cancellation);

@@ -52,6 +52,48 @@ final class DirectoryLockTest {
   }
 
   @Test
+  void heldByAnotherProcess_waiterStopsWhenCancelled() throws Exception {
+    Path dir = Files.createDirectories(root.resolve("reg/name/1/amd64"));
+    Path lockFile = dir.resolve(DirectoryLock.FILE_NAME);
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                LockHolderMain.class.getName(), lockFile.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      var out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(holder.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(out.readLine()).isEqualTo("locked");
+      java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ProgressListener l =
+          new ProgressListener() {
+            @Override
+            public void note(String message) {
+              notes.add(message);
+              cancelled.set(true); // Ctrl-C while waiting for the other process
+            }
+          };
+      long start = System.nanoTime();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> DirectoryLock.acquire(lockFile, l, "name:1", cancelled::get))
+          .isInstanceOf(io.carbon.computeimage.ports.error.CancelledException.class);
+      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+      assertThat(notes).containsExactly("waiting for another process pulling name:1 to finish");
+      // the in-process lock was given back: with the other process gone, the lock is free
+      holder.getOutputStream().close();
+      assertThat(holder.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      try (DirectoryLock again = DirectoryLock.acquire(lockFile, ProgressListener.NONE, "name:1")) {
+        assertThat(again).isNotNull();
+      }
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+
+  @Test
   void createDirectories_reportsTopmostCreated() throws Exception {
     Files.createDirectories(root.resolve("a"));
     assertThat(FileTrees.createDirectories(root.resolve("a/b/c"))).contains(root.resolve("a/b"));

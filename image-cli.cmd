@@ -14,8 +14,11 @@ if defined IMAGE_CLI_REBUILD (
 )
 rem unset JAVA_OPTS: the serial collector and a 256 MiB heap keep the peak RSS under 256 MiB;
 rem commands other than pull run with the C1 compiler only (faster start; see the bash launcher)
+rem the command is the first word that is not one of the options allowed before it
+set "CMDWORD="
+call :command_word %*
 if not defined JAVA_OPTS (
-  if /i "%~1"=="pull" (
+  if /i "%CMDWORD%"=="pull" (
     set "JAVA_OPTS=-XX:+UseSerialGC -Xmx256m"
   ) else (
     set "JAVA_OPTS=-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1"
@@ -23,3 +26,13 @@ if not defined JAVA_OPTS (
 )
 java %JAVA_OPTS% -jar "%JAR%" %*
 exit /b %ERRORLEVEL%
+
+:command_word
+if "%~1"=="" exit /b 0
+if /i "%~1"=="-q" ( shift & goto command_word )
+if /i "%~1"=="--quiet" ( shift & goto command_word )
+if /i "%~1"=="--stacktrace" ( shift & goto command_word )
+if /i "%~1"=="--plugin-dir" ( shift & shift & goto command_word )
+if /i "%~1"=="--dir" ( shift & shift & goto command_word )
+set "CMDWORD=%~1"
+exit /b 0

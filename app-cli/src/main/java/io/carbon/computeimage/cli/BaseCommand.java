@@ -6,6 +6,7 @@ import io.carbon.computeimage.ports.progress.ProgressListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -32,6 +33,11 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   Path root(Path dirOption) {
+    if (dirOption != null && dirOption.toString().isEmpty()) {
+      // an empty path would mean the current directory: never what was meant
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--dir is empty: give a directory, or leave --dir out for the default " + env.defaultRoot());
+    }
     return dirOption != null ? dirOption : env.defaultRoot();
   }
 

@@ -110,6 +110,10 @@ public class ImageCli extends ParentCommand {
       if (i == args.length || args[i].startsWith("-")) {
         return args; // no command: --help, --version or nothing
       }
+      if (args[i].equals("help")) {
+        // help takes a command name, not these options: they change nothing in the help text
+        return List.of(args).subList(i, args.length).toArray(new String[0]);
+      }
       words.add(args[i++]); // an unknown command: reported as such, not the options before it
     }
     List<String> out = new java.util.ArrayList<>(words);
@@ -183,6 +187,7 @@ public class ImageCli extends ParentCommand {
       }
     }
     cl.setCaseInsensitiveEnumValuesAllowed(true); // --format VHD as well as vhd
+    versionEverywhere(cl, cl.getCommandSpec().version());
     cl.setOut(env.out());
     cl.setErr(env.err());
     cl.setParameterExceptionHandler(
@@ -236,15 +241,24 @@ public class ImageCli extends ParentCommand {
     CommandSpec spec = ex.getCommandLine().getCommandSpec();
     String first = u.getUnmatched().get(0);
     String hint = u.getSuggestions().stream()
-        .filter(c -> close(first, c))
+        .filter(c -> !c.equals(first) && close(first, c))
         .findFirst()
         .map(c -> " (did you mean '" + c + "'?)")
         .orElse("");
     List<String> commands = new java.util.ArrayList<>(spec.subcommands().keySet());
-    if (!commands.isEmpty() && !first.startsWith("-")) {
+    boolean movable = MOVABLE_OPTIONS.containsKey(
+        first.contains("=") ? first.substring(0, first.indexOf('=')) : first);
+    if (!commands.isEmpty() && (!first.startsWith("-") || movable)) {
       if (spec.parent() == null) {
-        return "unknown command '" + first + "'" + hint + "; the commands are "
-            + String.join(", ", commands);
+        return first.startsWith("-")
+            ? "a command is needed with " + first + "; the commands are " + String.join(", ", commands)
+            : "unknown command '" + first + "'" + hint + "; the commands are "
+                + String.join(", ", commands);
+      }
+      if (first.startsWith("-")) {
+        return "'" + spec.name() + "' needs " + String.join(" or ", commands) + ": "
+            + String.join(" or ", commands.stream()
+                .map(c -> "image-cli " + spec.name() + " " + c + " ...").toList());
       }
       String name = spec.name();
       return "'" + name + "' needs " + String.join(" or ", commands) + " before '" + first + "'"
@@ -272,6 +286,16 @@ public class ImageCli extends ParentCommand {
       cur = t;
     }
     return prev[b.length()] <= Math.max(2, Math.min(a.length(), b.length()) / 3);
+  }
+
+  /** Gives every subcommand the root's version, so that {@code image-cli ls --version} prints it. */
+  private static void versionEverywhere(CommandLine cl, String[] version) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (sub.getCommandSpec().version().length == 0) {
+        sub.getCommandSpec().version(version);
+      }
+      versionEverywhere(sub, version);
+    }
   }
 
   /** @return the subcommand class named {@code name}, or null (also for {@code help}) */

@@ -273,6 +273,35 @@ final class ImageCliTest {
   }
 
   @Test
+  void edgesOfTheCommandLine_clearMessages() {
+    CliHarness cli = new CliHarness(root, ComputeImageFactory.standard(null));
+    CliHarness.Result alone = cli.run("-q");
+    assertThat(alone.code()).isEqualTo(2);
+    assertThat(alone.err()).contains("a command is needed with -q; the commands are pull, info");
+    assertThat(cli.run("pull", "-q").err())
+        .contains("'pull' needs vm or container: image-cli pull vm ... or image-cli pull container ...");
+    // no suggestion of the very word given
+    CliHarness.Result dashes = cli.run("--", "ls");
+    assertThat(dashes.code()).isEqualTo(2);
+    assertThat(dashes.err()).contains("unknown command 'ls'").doesNotContain("did you mean");
+    // options before help are dropped, not taken for a help topic
+    CliHarness.Result help = cli.run("--dir", root.toString(), "help");
+    assertThat(help.code()).as(help.err()).isZero();
+    assertThat(help.out()).contains("Usage: image-cli");
+    // an empty --dir is refused instead of meaning the current directory
+    for (String[] args : List.of(new String[] {"--dir=", "ls"}, new String[] {"ls", "--dir", ""},
+        new String[] {"info", "vm", "debian:12", "--arch", "amd64", "--dir="})) {
+      CliHarness.Result empty = cli.run(args);
+      assertThat(empty.code()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(empty.err()).contains("--dir is empty");
+    }
+    // subcommands print the version too
+    CliHarness.Result version = cli.run("ls", "--version");
+    assertThat(version.code()).isZero();
+    assertThat(version.out()).contains("image-cli 0.1.0");
+  }
+
+  @Test
   void close_editDistanceScaledToTheWord() {
     assertThat(ImageCli.close("pul", "pull")).isTrue();
     assertThat(ImageCli.close("--extract-kernal", "--extract-kernel")).isTrue();

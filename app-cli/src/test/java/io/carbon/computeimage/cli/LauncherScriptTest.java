@@ -100,6 +100,10 @@ final class LauncherScriptTest {
     assertThat(out).contains("-XX:TieredStopAtLevel=1");
     String pull = runAsIs(Map.of(), "pull", "vm", "debian:12");
     assertThat(pull).contains("-XX:+UseSerialGC").contains("-Xmx256m").doesNotContain("TieredStopAtLevel");
+    // the options allowed before the command do not hide it
+    assertThat(runAsIs(Map.of(), "-q", "--dir", "/tmp/x", "--plugin-dir=/p", "pull", "vm", "debian:12"))
+        .doesNotContain("TieredStopAtLevel");
+    assertThat(runAsIs(Map.of(), "--dir", "pull", "ls")).contains("-XX:TieredStopAtLevel=1");
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Sends one request and follows redirects by hand (at most {@value #MAX_REDIRECTS}), sending
@@ -131,13 +132,16 @@ final class HttpExchanger {
       try {
         response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
       } catch (HttpConnectTimeoutException | SSLException e) {
-        // a TLS handshake that never completes or fails: maybe a plain HTTP server given as https
+        // a TLS handshake that never completes, or a reply that is not TLS at all: maybe a plain
+        // HTTP server given as https. A handshake that fails on its merits (an untrusted
+        // certificate) is a TLS server and keeps its own message.
         if ("https".equalsIgnoreCase(current.getScheme())
+            && !(e instanceof SSLHandshakeException)
             && PlainHttpProbe.answersPlainHttp(current, PROBE_TIMEOUT)) {
           throw new InvalidReferenceException(
               method + " " + uri + ": " + current.getRawAuthority() + " answers plain HTTP, not "
-                  + "HTTPS; give it as " + PlainHttpProbe.plainOrigin(current)
-                  + " (for example --registry " + PlainHttpProbe.plainOrigin(current) + ")", e);
+                  + "HTTPS: use http:// for it (pull vm: --registry "
+                  + PlainHttpProbe.plainOrigin(current) + "...; pull container: --insecure)", e);
         }
         throw e;
       } catch (InterruptedException e) {

@@ -23,7 +23,8 @@ final class PlainHttpProbe {
    *
    * @param uri an https URI
    * @param timeout the connect and read timeout of the probe
-   * @return true when the port answered a plain HTTP request with an HTTP status line
+   * @return true when the port answered a plain HTTP request with an HTTP status line other than
+   *     400 (the answer of a TLS server to a plain request on its TLS port)
    */
   static boolean answersPlainHttp(URI uri, Duration timeout) {
     String host = uri.getHost();
@@ -42,8 +43,10 @@ final class PlainHttpProbe {
       out.write(("HEAD / HTTP/1.0\r\nHost: " + uri.getRawAuthority() + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      byte[] head = s.getInputStream().readNBytes(5);
-      return new String(head, StandardCharsets.US_ASCII).equals("HTTP/");
+      // "HTTP/1.1 400" is what a TLS server such as nginx answers a plain request on its TLS
+      // port with: that one is not taken for a plain HTTP server
+      String status = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      return status.matches("HTTP/\\d(\\.\\d)? \\d{3}") && !status.endsWith(" 400");
     } catch (IOException | IllegalArgumentException | SecurityException e) {
       return false;
     }

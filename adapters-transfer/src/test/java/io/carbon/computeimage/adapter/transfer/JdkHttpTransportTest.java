@@ -37,9 +37,81 @@ final class JdkHttpTransportTest extends HttpTransportContractTest {
     assertThatThrownBy(() -> new JdkHttpTransport(s).send(HttpRequest.get(https)))
         .isInstanceOf(InvalidReferenceException.class)
         .hasMessageContaining("GET " + https)
-        .hasMessageContaining("give it as http://127.0.0.1:" + server.port());
+        .hasMessageContaining("use http:// for it (pull vm: --registry http://127.0.0.1:" + server.port())
+        .hasMessageContaining("pull container: --insecure");
     assertThat(server.requests("/index.json")).isEmpty();
     assertThat(server.requests("/")).hasSize(1);
+  }
+
+  @Test
+  void send_httpsWithAnUntrustedCertificate_reportedAsSuch_notAsPlainHttp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    // a real TLS server with a self-signed certificate; it answers plain requests too (as nginx
+    // does on its TLS port, with a 400) so the probe would see an HTTP status line if asked
+    java.nio.file.Path ks = tmp.resolve("ks.p12");
+    Process keytool = new ProcessBuilder(
+            java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+            "-genkeypair", "-alias", "s", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
+            "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(),
+            "-storepass", "secret", "-keypass", "secret")
+        .redirectErrorStream(true).start();
+    keytool.getInputStream().readAllBytes();
+    assertThat(keytool.waitFor()).isZero();
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = java.nio.file.Files.newInputStream(ks)) {
+      store.load(in, "secret".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory kmf =
+        javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(store, "secret".toCharArray());
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    // one port for both: TLS when the first byte is a TLS handshake record, else plain HTTP 200
+    try (java.net.ServerSocket both = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        try {
+          while (true) {
+            java.net.Socket c = both.accept();
+            Thread serve = new Thread(() -> serveTlsOrPlain(c, ctx));
+            serve.setDaemon(true);
+            serve.start();
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      java.net.URI https = java.net.URI.create("https://127.0.0.1:" + both.getLocalPort() + "/index.json");
+      assertThat(PlainHttpProbe.answersPlainHttp(https, Duration.ofSeconds(2)))
+          .as("the server answers a plain request like a plain HTTP server").isTrue();
+      TransferSettings s = new TransferSettings(
+          Duration.ofSeconds(2), Duration.ofSeconds(5), 2, Duration.ofMillis(1), Duration.ofMillis(2), "t");
+      assertThatThrownBy(() -> new JdkHttpTransport(s).send(HttpRequest.get(https)))
+          .isNotInstanceOf(InvalidReferenceException.class)
+          .hasMessageContaining("GET " + https)
+          .hasMessageContaining("PKIX");
+    }
+  }
+
+  private static void serveTlsOrPlain(java.net.Socket c, javax.net.ssl.SSLContext ctx) {
+    try (c) {
+      java.io.InputStream in = c.getInputStream();
+      int first = in.read();
+      if (first == 0x16) {
+        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(
+            c, new java.io.ByteArrayInputStream(new byte[] {0x16}), true);
+        tls.setUseClientMode(false);
+        try (tls) {
+          tls.startHandshake(); // fails: the client does not trust the certificate
+        }
+      } else {
+        c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+    } catch (java.io.IOException e) {
+      // the client went away or refused the certificate
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.ErrorKind;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
@@ -62,6 +63,10 @@ public class ImageCli extends ParentCommand {
    * @return the exit code
    */
   public static int execute(String[] args, CliEnvironment env) {
+    Optional<ConvertCommand> convert = ConvertFastPath.parse(args);
+    if (convert.isPresent()) {
+      return run(convert.get(), env);
+    }
     String[] a = commonOptionsAfterCommand(args);
     return commandLine(env, a.length > 0 ? a[0] : null).execute(a);
   }
@@ -200,30 +205,49 @@ public class ImageCli extends ParentCommand {
           return ErrorKind.INVALID_INPUT.exitCode();
         });
     cl.setExecutionExceptionHandler(
-        (ex, cmd, parseResult) -> {
-          PrintWriter err = cmd.getErr();
-          int code;
-          if (ex instanceof CancelledException && env.cancel().isCancelled()) {
-            env.cancel().report(err); // Ctrl-C: one line, the same the shutdown hook would print
-            code = ErrorKind.CANCELLED.exitCode();
-          } else if (ex instanceof ComputeImageException cie) {
-            err.println("image-cli: " + SafeText.escape(cie.getMessage()));
-            code = cie.kind().exitCode();
-          } else if (ex instanceof CommandLine.ParameterException pe) {
-            err.println("image-cli: " + SafeText.escape(pe.getMessage()));
-            err.println("Try '" + pe.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
-            code = ErrorKind.INVALID_INPUT.exitCode();
-          } else {
-            err.println("image-cli: unexpected error: " + SafeText.escape(String.valueOf(ex)));
-            code = 1;
-          }
-          if (stacktrace(parseResult)) {
-            ex.printStackTrace(err);
-          }
-          err.flush();
-          return code;
-        });
+        (ex, cmd, parseResult) -> failed(ex, cmd.getErr(), env, stacktrace(parseResult)));
     return cl;
+  }
+
+  /**
+   * Runs a command read without picocli ({@link ConvertFastPath}) as picocli's {@code execute}
+   * would: its exit code, or a failure reported as {@link #failed} reports it.
+   */
+  private static int run(BaseCommand command, CliEnvironment env) {
+    command.env = env;
+    try {
+      return command.call();
+    } catch (Exception e) {
+      return failed(e, env.err(), env, command.common.stacktrace);
+    }
+  }
+
+  /**
+   * Reports a command's failure on {@code err} in one line (plus the stack trace when asked) and
+   * returns its exit code: the kind's for the library's exceptions, 130 for Ctrl-C, 2 for a
+   * parameter found invalid while running, 1 for anything else (a bug).
+   */
+  private static int failed(Exception ex, PrintWriter err, CliEnvironment env, boolean stacktrace) {
+    int code;
+    if (ex instanceof CancelledException && env.cancel().isCancelled()) {
+      env.cancel().report(err); // Ctrl-C: one line, the same the shutdown hook would print
+      code = ErrorKind.CANCELLED.exitCode();
+    } else if (ex instanceof ComputeImageException cie) {
+      err.println("image-cli: " + SafeText.escape(cie.getMessage()));
+      code = cie.kind().exitCode();
+    } else if (ex instanceof CommandLine.ParameterException pe) {
+      err.println("image-cli: " + SafeText.escape(pe.getMessage()));
+      err.println("Try '" + pe.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+      code = ErrorKind.INVALID_INPUT.exitCode();
+    } else {
+      err.println("image-cli: unexpected error: " + SafeText.escape(String.valueOf(ex)));
+      code = 1;
+    }
+    if (stacktrace) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return code;
   }
 
   /**

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bash launcher {@code ./image-cli}, copied into a scratch tree whose {@code
  * app-cli/target/image-cli.jar} is {@link LauncherProbe} (and marked built, so no Maven runs):
- * default JVM options when {@code JAVA_OPTS} is unset, and a UTF-8 locale when the caller's is not.
+ * default JVM options when {@code JAVA_OPTS} is unset, a UTF-8 locale when the caller's is not,
+ * and the class-data sharing archive (made once per build, used at every start, never retried at
+ * every start when it cannot be made).
  */
 @EnabledOnOs(OS.LINUX)
 final class LauncherScriptTest {
@@ -132,5 +135,78 @@ final class LauncherScriptTest {
   void utf8LocaleAlready_leftAlone() throws Exception {
     String out = run(Map.of("LANG", "C.UTF-8"), "--version");
     assertThat(out).contains("LC_ALL=null").contains("jnu=UTF-8").contains("roundTrip=ok");
+  }
+
+  @Test
+  void realCli_archiveMadeOnce_thenClassesComeFromIt() throws Exception {
+    Path target = tree.resolve("app-cli/target");
+    writeCliJar(target.resolve("image-cli.jar"));
+    // built an hour ago (the tree has no sources, so no build starts)
+    Files.setLastModifiedTime(target.resolve(".image-cli.built"), FileTime.from(Instant.now().minusSeconds(3600)));
+    Path archive = target.resolve("image-cli.jsa");
+    assertThat(runAsIs(Map.of(), "--version")).isEqualTo("image-cli 0.1.0\n");
+    assertThat(archive).isRegularFile();
+    FileTime made = Files.getLastModifiedTime(archive);
+
+    String loading = runAsIs(Map.of("JAVA_OPTS", "-Xlog:class+load=info"), "--version");
+    assertThat(loading).containsPattern("io\\.carbon\\.computeimage\\.cli\\.Main source: shared objects file")
+        .containsPattern("picocli\\.CommandLine source: shared objects file");
+    assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
+
+    // turned off: the same start reads the classes from the jars
+    assertThat(runAsIs(Map.of("JAVA_OPTS", "-Xlog:class+load=info", "IMAGE_CLI_CDS", "0"), "--version"))
+        .doesNotContain("shared objects file: io.carbon").containsPattern("cli\\.Main source: (file|jar)");
+  }
+
+  @Test
+  void archiveCannotBeMade_markedFailed_notRetriedAtEveryStart() throws Exception {
+    // the probe jar has no training class: the archive cannot be made
+    run(Map.of(), "--version");
+    Path target = tree.resolve("app-cli/target");
+    assertThat(target.resolve("image-cli.jsa")).doesNotExist();
+    Path failed = target.resolve("image-cli.jsa.failed");
+    assertThat(failed).isRegularFile();
+    Files.setLastModifiedTime(failed, FileTime.from(Instant.now().plusSeconds(7200)));
+    FileTime marked = Files.getLastModifiedTime(failed);
+    assertThat(run(Map.of(), "--version")).doesNotContain("SharedArchiveFile");
+    assertThat(Files.getLastModifiedTime(failed)).isEqualTo(marked);
+  }
+
+  /**
+   * A jar of the CLI's classes whose manifest names the test class path's jars through links in
+   * {@code lib/} (the archive needs jars, not directories), as the build's thin jar names them.
+   */
+  private static void writeCliJar(Path jar) throws IOException, URISyntaxException {
+    Path classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    // relative entries, as the archive needs (it takes a file: URL for a relative path)
+    Path lib = Files.createDirectories(jar.resolveSibling("lib"));
+    List<String> classPath = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (e.endsWith(".jar")) {
+        String name = classPath.size() + "-" + Path.of(e).getFileName();
+        Files.createSymbolicLink(lib.resolve(name), Path.of(e).toAbsolutePath());
+        classPath.add("lib/" + name);
+      }
+    }
+    Manifest mf = new Manifest();
+    mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+    mf.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
+    List<Path> files;
+    try (var walk = Files.walk(classes)) {
+      files = walk.filter(Files::isRegularFile).sorted().toList();
+    }
+    try (OutputStream os = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(os, mf)) {
+      for (Path f : files) {
+        String name = classes.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+        if (name.startsWith("META-INF/MANIFEST.MF")) {
+          continue;
+        }
+        out.putNextEntry(new JarEntry(name));
+        out.write(Files.readAllBytes(f));
+        out.closeEntry();
+      }
+    }
   }
 }

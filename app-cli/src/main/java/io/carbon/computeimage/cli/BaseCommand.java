@@ -1,6 +1,7 @@
 package io.carbon.computeimage.cli;
 
 import io.carbon.computeimage.application.ComputeImage;
+import io.carbon.computeimage.cli.digest.NativeDigests;
 import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.progress.ProgressListener;
 import java.io.PrintWriter;
@@ -43,6 +44,17 @@ abstract class BaseCommand implements Callable<Integer> {
 
   ComputeImage open(Path dirOption, ProgressListener listener) throws ComputeImageException {
     return env.factory().create(root(dirOption), listener, env.cancel(), common.pluginDirs);
+  }
+
+  /**
+   * Makes libcrypto's SHA-256 and SHA-512 the JVM's digests, for the commands that hash every
+   * byte they fetch ({@code pull}), unless {@code IMAGE_CLI_NATIVE_DIGEST=0}; the launcher runs
+   * them with the C1 compiler only when libcrypto is there (see {@code image-cli}).
+   */
+  static void useNativeDigests() {
+    if (!"0".equals(System.getenv("IMAGE_CLI_NATIVE_DIGEST"))) {
+      NativeDigests.install();
+    }
   }
 
   /** @return true when running the command again continues where an interrupted run stopped */

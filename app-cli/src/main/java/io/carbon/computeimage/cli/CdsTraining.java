@@ -15,9 +15,11 @@ import java.util.zip.Deflater;
  * after a build with {@code -XX:DumpLoadedClassList}, and the JVM then maps the classes it loaded
  * from one archive instead of reading, verifying and linking them from the jars at every start
  * (docs/convert.md: ~0.07 s of a conversion's 0.3 s). It runs in-process, with no output, the
- * commands whose start-up matters and that need no network: help, {@code distros}, {@code ls},
- * {@code info}, and conversions of images it writes into the given directory (a small qcow2 with
- * a data, a zero, a zlib-compressed and an unallocated cluster, valid for {@code qemu-img check}; its raw and VHD conversions).
+ * commands whose start-up matters: a container pull from a registry of its own on 127.0.0.1
+ * ({@link TrainingRegistry}), help, {@code distros}, {@code ls}, {@code info}, and conversions
+ * of images it writes into the given directory (a small qcow2 with a data, a zero, a
+ * zlib-compressed and an unallocated cluster, valid for {@code qemu-img check}; its raw and VHD
+ * conversions).
  */
 public final class CdsTraining {
   private static final int CLUSTER_BITS = 16;
@@ -55,6 +57,12 @@ public final class CdsTraining {
             System::nanoTime,
             ComputeImageFactory.standard(null),
             CancelSignal.none());
+    try (TrainingRegistry registry = new TrainingRegistry()) {
+      // the pull's classes: registry client, HTTP, JSON, digests, layer store (it fails
+      // harmlessly at the unpack when not root)
+      ImageCli.execute(new String[] {"pull", "container", registry.reference(), "--dir", root}, env);
+      ImageCli.execute(new String[] {"info", "container", registry.reference(), "--dir", root}, env);
+    }
     for (List<String> line :
         List.of(
             List.of("--help"),

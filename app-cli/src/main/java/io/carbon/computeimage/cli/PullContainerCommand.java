@@ -42,6 +42,7 @@ public class PullContainerCommand extends BaseCommand {
     if (platform != null) {
       ref = ref.withPlatform(platform);
     }
+    useNativeDigests();
     ComputeImage images = open(container.dir, listener());
     PulledImage img = images.pull(ref);
     ContainerPaths p = ComputeImage.containerPathsFromImage(img);

@@ -31,6 +31,7 @@ public class PullVmCommand extends BaseCommand {
   @Override
   int run() throws Exception {
     VmRef ref = vm.toRef(extractKernel);
+    useNativeDigests();
     ComputeImage images = open(vm.dir, listener());
     PulledImage img = images.pull(ref);
     VmPaths p = ComputeImage.vmPathsFromImage(img);

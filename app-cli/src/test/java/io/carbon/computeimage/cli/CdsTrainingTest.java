@@ -35,7 +35,15 @@ class CdsTrainingTest {
     try (Stream<Path> s = Files.list(work)) {
       written = s.map(p -> p.getFileName().toString()).sorted().toList();
     }
-    assertThat(written).containsExactly("back.img", "train.qcow2", "train.raw", "train.vhd");
+    assertThat(written).containsExactly("back.img", "root", "train.qcow2", "train.raw", "train.vhd");
+    // the container pull from the training registry ran to the end: its layer is unpacked
+    // (the tests run as root, as the layer store needs)
+    List<Path> motd;
+    try (Stream<Path> s = Files.walk(work.resolve("root"))) {
+      motd = s.filter(p -> p.endsWith(Path.of("etc", "motd"))).toList();
+    }
+    assertThat(motd).hasSize(1);
+    assertThat(Files.readString(motd.get(0))).isEqualTo("trained\n");
     try (Stream<Path> s = Files.list(tmp)) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("work", "expected.raw");
     }

@@ -117,12 +117,16 @@ public final class ComputeImageRules {
   public static final ArchRule noAdapterCycles =
       slices().matching(P + ".adapter.(*).(*)..").should().beFreeOfCycles();
 
-  /** JNA stays in the platform layer stores. */
+  /**
+   * JNA stays in the platform layer stores and in the CLI's libcrypto digest provider (which the
+   * composition root installs; the library itself uses the JDK's digests).
+   */
   @ArchTest
   public static final ArchRule jnaOnlyInLayerStores =
       noClasses()
           .that()
-          .resideOutsideOfPackages(P + ".adapter.hcs..", P + ".adapter.overlay..")
+          .resideOutsideOfPackages(
+              P + ".adapter.hcs..", P + ".adapter.overlay..", P + ".cli.digest..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("com.sun.jna..");

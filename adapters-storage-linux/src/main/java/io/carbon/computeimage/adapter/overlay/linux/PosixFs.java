@@ -317,14 +317,16 @@ public final class PosixFs {
     if (!noStatx) {
       byte[] buf = new byte[STATX_SIZE];
       try {
-        LibcStatx.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf);
-        return fromStatx(buf);
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() == ENOENT) {
+        if (LibcStatx.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS,
+            buf) == 0) {
+          return fromStatx(buf);
+        }
+        int errno = com.sun.jna.Native.getLastError();
+        if (errno == ENOENT) {
           return null;
         }
-        if (e.getErrorCode() != ENOSYS && e.getErrorCode() != EPERM) {
-          throw failure("statx", path, e);
+        if (errno != ENOSYS && errno != EPERM) {
+          throw failure("statx", path, new LastErrorException(errno));
         }
         noStatx = true; // the kernel or a seccomp filter refuses statx
       } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {

@@ -11,9 +11,14 @@ set -euo pipefail
 RUNS="${1:-5}"
 TOOLS="${TOOLS:-imagecli podman skopeo_umoci}"   # subset, e.g. TOOLS="podman skopeo_umoci"
 IMAGES="${IMAGES:-big five}"   # subset, e.g. IMAGES=five
-# JVM flags: the launcher's defaults (serial GC and a capped heap keep RSS low). No
-# -XX:TieredStopAtLevel=1: C1-only code hashes SHA-256 about 12x slower.
-export JAVA_OPTS="${JAVA_OPTS--XX:+UseSerialGC -Xmx256m}"
+# JVM flags: the launcher's defaults unless JAVA_OPTS is set (serial GC, 256 MiB heap, C1 only
+# when libcrypto is there: see image-cli)
+if [ -n "${JAVA_OPTS+set}" ]; then
+  jvm_flags="JAVA_OPTS=$JAVA_OPTS"
+else
+  jvm_flags="the launcher's defaults"
+  [ "${IMAGE_CLI_NATIVE_DIGEST:-1}" = 0 ] && jvm_flags="$jvm_flags, IMAGE_CLI_NATIVE_DIGEST=0"
+fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d /tmp/ci-bench-container.XXXXXX)"
@@ -169,7 +174,7 @@ done
 
 {
   echo "container pull benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), runs=$RUNS (medians)"
-  echo "image-cli JAVA_OPTS: $JAVA_OPTS; storage: ${STORAGE:-loop} (loop: fresh journaled ext4 in a loop file)"
+  echo "image-cli JVM flags: $jvm_flags; storage: ${STORAGE:-loop} (loop: fresh journaled ext4 in a loop file)"
   printf '%-6s %-14s %9s %9s %9s %9s %13s\n' image tool seconds ratio cpu_s cpu_ratio peakRSS_MiB
   for t in $IMAGES; do
     pd=$(cut -d' ' -f1 "$work/res/$t.podman" 2>/dev/null | median)

@@ -198,7 +198,10 @@ public class ImageCli extends ParentCommand {
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter err = ex.getCommandLine().getErr();
-          err.println("image-cli: " + SafeText.escape(describe(ex)));
+          String unknown = ex instanceof CommandLine.MissingParameterException
+              ? unknownOption(ex.getCommandLine().getCommandSpec(), args) : null;
+          // a misspelt required option is reported as what it is, not as the option missing
+          err.println("image-cli: " + SafeText.escape(unknown != null ? unknown : describe(ex)));
           CommandSpec spec = ex.getCommandLine().getCommandSpec();
           err.println("Try '" + spec.qualifiedName() + " --help' for usage.");
           err.flush();
@@ -289,7 +292,63 @@ public class ImageCli extends ParentCommand {
           + hint + ": " + String.join(" or ", commands.stream()
               .map(c -> "image-cli " + name + " " + c + " ...").toList());
     }
-    return u.isUnknownOption() ? ex.getMessage() + hint : ex.getMessage();
+    if (!u.isUnknownOption()) {
+      return ex.getMessage();
+    }
+    // only the unknown options: the words after them are most often their values, which picocli
+    // lists as unknown too ('--dir', 'D')
+    List<String> options = u.getUnmatched().stream().filter(w -> w.startsWith("-")).toList();
+    String message = (options.size() == 1 ? "Unknown option: " : "Unknown options: ")
+        + String.join(", ", options.stream().map(o -> "'" + o + "'").toList());
+    String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+    if (movable) {
+      return message + " ('" + spec.qualifiedName() + "' does not take " + name + ")";
+    }
+    if (hint.isEmpty()) {
+      hint = closestOption(name, MOVABLE_OPTIONS.keySet());
+    }
+    return message + hint;
+  }
+
+  /**
+   * Finds a word of {@code args} that looks like an option the command does not know (so that
+   * {@code pull vm x --arhc amd64} reports {@code --arhc}, not the missing {@code --arch}).
+   *
+   * @param spec the command that found a required option missing
+   * @param args the whole command line
+   * @return the message for the first unknown option, or null when every option is known
+   */
+  static String unknownOption(CommandSpec spec, String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--")) {
+        return null;
+      }
+      if (!a.startsWith("-") || a.length() < 2 || Character.isDigit(a.charAt(1))) {
+        continue;
+      }
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      CommandLine.Model.OptionSpec o = spec.findOption(name);
+      if (o == null) {
+        List<String> names = new java.util.ArrayList<>();
+        spec.options().forEach(opt -> names.addAll(List.of(opt.names())));
+        return "Unknown option: '" + a + "'" + closestOption(name, names);
+      }
+      if (!a.contains("=") && o.arity().max() > 0) {
+        i++; // its value, whatever it looks like
+      }
+    }
+    return null;
+  }
+
+  /** @return {@code " (did you mean 'X'?)"} for the closest of {@code names}, or "" */
+  private static String closestOption(String word, java.util.Collection<String> names) {
+    return names.stream()
+        .filter(n -> n.startsWith("--") && !n.equals(word) && close(word, n))
+        .sorted()
+        .findFirst()
+        .map(n -> " (did you mean '" + n + "'?)")
+        .orElse("");
   }
 
   /** @return whether {@code b} is a plausible correction of the typo {@code a} (edit distance) */

@@ -255,6 +255,35 @@ final class ImageCliTest {
   }
 
   @Test
+  void unknownOptions_namedAloneWithTheClosestOption_evenWhenARequiredOneIsMissing() throws Exception {
+    CliHarness cli = new CliHarness(root, ComputeImageFactory.standard(null));
+    // a misspelt required option: the misspelling is the error, not the option it failed to give
+    CliHarness.Result arch = cli.run("pull", "vm", "debian:12", "--arhc", "amd64");
+    assertThat(arch.code()).isEqualTo(2);
+    assertThat(arch.err()).contains("Unknown option: '--arhc' (did you mean '--arch'?)")
+        .doesNotContain("Missing required");
+    assertThat(cli.run("info", "vm", "debian:12", "--arch=amd64", "--dri", "x").err())
+        .contains("Unknown option: '--dri' (did you mean '--dir'?)");
+    // an option's value that looks like an option is its value, not an unknown option
+    assertThat(cli.run("pull", "vm", "debian:12", "--dir", "-odd").err())
+        .contains("Missing required option: '--arch=<arch>'");
+    // before the command: the options every command takes are suggested too
+    CliHarness.Result top = cli.run("--dri", "x", "ls");
+    assertThat(top.code()).isEqualTo(2);
+    assertThat(top.err()).contains("Unknown option: '--dri' (did you mean '--dir'?)")
+        .doesNotContain("'x'");
+    // an option moved from before the command to one that does not take it: said so, without
+    // listing the words that picocli then took for positional parameters
+    java.nio.file.Path in = root.resolve("a.qcow2");
+    java.nio.file.Files.createDirectories(root);
+    java.nio.file.Files.write(in, CdsTraining.qcow2Image());
+    CliHarness.Result moved = cli.run("--dir", root.toString(), "convert", in.toString(), "b.raw");
+    assertThat(moved.code()).isEqualTo(2);
+    assertThat(moved.err()).contains("Unknown option: '--dir' ('image-cli convert' does not take --dir)")
+        .doesNotContain("b.raw");
+  }
+
+  @Test
   void enumOptions_anyCase() {
     CliHarness cli = new CliHarness(root, ComputeImageFactory.standard(null));
     picocli.CommandLine.ParseResult pr = ImageCli.commandLine(cli.env(), "convert")

@@ -209,12 +209,14 @@ public final class OverlayLayerStore implements LayerStore {
    * {@inheritDoc}
    *
    * <p>Reads {@code /proc/self/mountinfo}: an overlay mount anywhere whose lower, upper or work
-   * directory lies inside the image directory refuses the removal.
+   * directory lies inside the image directory refuses the removal. A mount made with relative
+   * paths (from inside the image directory, say) is recognised when it shows the files of one of
+   * the image's directories as the same files.
    */
   @Override
   public void requireNotInUse(Path imageDir) throws ComputeImageException {
     Path dir = imageDir.toAbsolutePath().normalize();
-    Optional<String> mount = OverlayMounts.mountUsing(OverlayMounts.read(), dir);
+    Optional<String> mount = OverlayMounts.mountUsing(OverlayMounts.read(), dir, OverlayMounts::showsContentOf);
     if (mount.isPresent()) {
       throw new LocalStorageException(
           "refusing to remove "

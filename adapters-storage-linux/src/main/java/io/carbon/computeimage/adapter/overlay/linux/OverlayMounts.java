@@ -1,11 +1,16 @@
 package io.carbon.computeimage.adapter.overlay.linux;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.stream.Stream;
 
 /**
  * Finds overlay mounts that use directories of an image, from {@code /proc/self/mountinfo}: an
@@ -17,13 +22,33 @@ public final class OverlayMounts {
 
   /**
    * Returns the first overlay mount whose {@code lowerdir}, {@code upperdir} or {@code workdir}
-   * lies inside a directory.
+   * lies inside a directory, by absolute path only (relative paths are not resolved).
    *
    * @param mountinfo the lines of {@code /proc/self/mountinfo}
    * @param dir an absolute, normalized directory
    * @return the mount point using it, or empty
    */
   public static Optional<String> mountUsing(List<String> mountinfo, Path dir) {
+    return mountUsing(mountinfo, dir, (mountPoint, candidate) -> false);
+  }
+
+  /**
+   * Returns the first overlay mount that uses a directory. An absolute {@code lowerdir}, {@code
+   * upperdir} or {@code workdir} inside {@code dir} decides by itself. A relative one was resolved
+   * by the kernel against the working directory of whoever mounted it, which mountinfo does not
+   * say: each directory of the image's own shape ({@code dir}, its children and grandchildren, such
+   * as {@code layers/01} or {@code upper}) whose path ends with the relative path's names is a
+   * candidate, and {@code showsThrough} decides whether the mount really shows it.
+   *
+   * @param mountinfo the lines of {@code /proc/self/mountinfo}
+   * @param dir an absolute, normalized directory
+   * @param showsThrough given a mount point and a candidate directory, whether the mount shows
+   *     that directory's content (see {@link #showsContentOf})
+   * @return the mount point using it, or empty
+   */
+  public static Optional<String> mountUsing(
+      List<String> mountinfo, Path dir, BiPredicate<Path, Path> showsThrough) {
+    List<Path> shape = null;
     for (String line : mountinfo) {
       int dash = line.indexOf(" - ");
       if (dash < 0) {
@@ -34,14 +59,112 @@ public final class OverlayMounts {
       if (before.length < 5 || after.length < 3 || !after[0].equals("overlay")) {
         continue;
       }
+      String mountPoint = unescapeOctal(before[4]);
       for (String dirOption : directories(after[2])) {
-        Path p = Path.of(unescapeOctal(dirOption)).normalize();
-        if (p.startsWith(dir)) {
-          return Optional.of(unescapeOctal(before[4]));
+        Path p;
+        try {
+          p = Path.of(unescapeOctal(dirOption)).normalize();
+        } catch (RuntimeException e) {
+          continue; // not a path this platform can name
+        }
+        if (p.isAbsolute()) {
+          if (p.startsWith(dir)) {
+            return Optional.of(mountPoint);
+          }
+          continue;
+        }
+        if (shape == null) {
+          shape = imageShape(dir);
+        }
+        Path names = withoutLeadingParents(p);
+        for (Path candidate : shape) {
+          if ((names.toString().isEmpty() || candidate.endsWith(names))
+              && showsThrough.test(Path.of(mountPoint), candidate)) {
+            return Optional.of(mountPoint);
+          }
         }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether an overlay mount shows the content of a directory: some entry of the directory (of the
+   * first {@value #PROBED_ENTRIES}) appears at the same name in the mount as the same file. With all
+   * layers on one filesystem, overlayfs reports a file's real inode number, size and time, so an
+   * entry whose three agree is that entry seen through the mount. Only a positive answer is
+   * certain: a directory whose entries are all hidden by upper layers, or layers on different
+   * filesystems (where overlayfs remaps inode numbers), give false.
+   *
+   * @param mountPoint an overlay mount point
+   * @param candidate a directory that may be one of its layers
+   * @return whether the mount shows it
+   */
+  public static boolean showsContentOf(Path mountPoint, Path candidate) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(candidate)) {
+      int seen = 0;
+      for (Path entry : entries) {
+        if (++seen > PROBED_ENTRIES) {
+          return false;
+        }
+        Map<String, Object> real = Files.readAttributes(entry, "unix:ino,size,lastModifiedTime,mode", NOFOLLOW);
+        if (((Integer) real.get("mode") & 0170000) == 0020000) {
+          continue; // a character device: a whiteout, which the mount never shows
+        }
+        Path shown = mountPoint.resolve(entry.getFileName().toString());
+        Map<String, Object> merged;
+        try {
+          merged = Files.readAttributes(shown, "unix:ino,size,lastModifiedTime", NOFOLLOW);
+        } catch (IOException e) {
+          continue; // hidden by an upper layer's whiteout, or not there
+        }
+        if (real.get("ino").equals(merged.get("ino"))
+            && real.get("size").equals(merged.get("size"))
+            && real.get("lastModifiedTime").equals(merged.get("lastModifiedTime"))) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static final int PROBED_ENTRIES = 64;
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  /** {@code dir}, its subdirectories and theirs: where an image keeps upper/, work/ and layers/NN. */
+  private static List<Path> imageShape(Path dir) {
+    List<Path> out = new ArrayList<>();
+    out.add(dir);
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        if (!Files.isDirectory(child, NOFOLLOW)) {
+          continue;
+        }
+        out.add(child);
+        try (Stream<Path> grandchildren = Files.list(child)) {
+          grandchildren.filter(g -> Files.isDirectory(g, NOFOLLOW)).forEach(out::add);
+        } catch (IOException | RuntimeException e) {
+          // unreadable: nothing of it can be a candidate
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not there or unreadable: only dir itself
+    }
+    return out;
+  }
+
+  /** {@code ../../a/b} gives {@code a/b}; a normalized relative path has its '..' first. */
+  private static Path withoutLeadingParents(Path p) {
+    int i = 0;
+    while (i < p.getNameCount() && p.getName(i).toString().equals("..")) {
+      i++;
+    }
+    if (i == p.getNameCount()) {
+      return Path.of("");
+    }
+    return p.subpath(i, p.getNameCount());
   }
 
   /**

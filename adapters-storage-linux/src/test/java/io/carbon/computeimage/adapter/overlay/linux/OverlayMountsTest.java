@@ -52,4 +52,29 @@ final class OverlayMountsTest {
   void mountUsing_noOverlays_empty() {
     assertThat(OverlayMounts.mountUsing(List.of(OTHER, "garbage"), Path.of("/"))).isEmpty();
   }
+
+  @Test
+  void mountUsing_relativePaths_candidatesOfTheImagesShapeAskedInTurn(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    Path img = java.nio.file.Files.createDirectories(tmp.resolve("reg/app/v1"));
+    for (String d : List.of("layers/00", "layers/01", "upper", "work")) {
+      java.nio.file.Files.createDirectories(img.resolve(d));
+    }
+    List<String> info = List.of(OTHER, overlay("/mnt/rel", "lowerdir=layers/01:../v1/layers/00,upperdir=upper,workdir=work"));
+    List<Path> asked = new java.util.ArrayList<>();
+    // the relative paths name candidates by their tail; the probe decides
+    assertThat(OverlayMounts.mountUsing(info, img, (m, c) -> {
+      asked.add(c);
+      return false;
+    })).isEmpty();
+    assertThat(asked).containsExactly(img.resolve("layers/01"), img.resolve("layers/00"), img.resolve("upper"), img.resolve("work"));
+    assertThat(OverlayMounts.mountUsing(info, img, (m, c) -> m.equals(Path.of("/mnt/rel")) && c.endsWith("upper")))
+        .contains("/mnt/rel");
+    // without a probe, relative paths never match
+    assertThat(OverlayMounts.mountUsing(info, img)).isEmpty();
+    // a relative path whose names are not of this image's shape is not even asked about
+    asked.clear();
+    OverlayMounts.mountUsing(List.of(overlay("/mnt/o", "lowerdir=other/00,upperdir=up,workdir=wk")), img, (m, c) -> asked.add(c));
+    assertThat(asked).isEmpty();
+  }
 }

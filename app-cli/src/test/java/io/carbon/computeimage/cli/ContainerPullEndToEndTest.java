@@ -162,6 +162,33 @@ final class ContainerPullEndToEndTest {
   }
 
   @Test
+  void removeAndRemoveAll_overlayMountedWithRelativePathsOutsideTheRoot_refusedBeforeAnythingIsDeleted()
+      throws Exception {
+    ComputeImage images = images(root, null, Map.of());
+    ContainerRef ref = ContainerRef.of(anonymous.host() + "/e2e/base:1");
+    ContainerPaths p = ComputeImage.containerPathsFromImage(images.pull(ref));
+    Path merged = Files.createDirectories(work.resolve("merged-" + System.nanoTime()));
+    // mounted from inside the image directory, as a script that cd's there would
+    Exec.run(p.dir(), List.of("mount", "-t", "overlay", "overlay", "-o",
+        "lowerdir=layers/01:layers/00,upperdir=upper,workdir=work", merged.toString()));
+    try {
+      assertThatThrownBy(() -> images.remove(ref))
+          .isInstanceOf(io.carbon.computeimage.ports.error.LocalStorageException.class)
+          .hasMessageContaining("the overlay mounted at " + merged);
+      assertThatThrownBy(() -> images.removeAll(root))
+          .isInstanceOf(io.carbon.computeimage.ports.error.LocalStorageException.class)
+          .hasMessageContaining("the overlay mounted at " + merged);
+      assertThat(images.findContainer(ref)).isPresent();
+      assertThat(p.layers().get(0)).isDirectory();
+      assertThat(merged.resolve("opaque/new")).hasContent("new");
+    } finally {
+      Exec.run("umount", merged.toString());
+    }
+    assertThat(images.removeAll(root)).isTrue();
+    assertThat(root).doesNotExist();
+  }
+
+  @Test
   void pull_secondImageSharingLayers_fetchesOnlyTheNewLayer() throws Exception {
     LoopbackTransferPlugin transfer = new LoopbackTransferPlugin();
     ComputeImage images = images(root, transfer, Map.of());

@@ -369,13 +369,23 @@ public final class ComputeImage {
    * @return true when something was deleted, false when the path was missing or empty
    * @throws ComputeImageException {@code InvalidReferenceException} when the path is not a
    *     compute-image root (a file, an unmarked directory, the home or file-system root); {@code
-   *     LocalStorageException} when deleting fails (a mount point inside the root is found before
-   *     anything is deleted)
+   *     LocalStorageException} when deleting fails (a mount point inside the root, or an overlay
+   *     mounted anywhere over a container image's directories, is found before anything is
+   *     deleted)
    */
   public boolean removeAll(Path root) throws ComputeImageException {
     String home = System.getProperty("user.home", "");
     return RootGuard.removeRoot(
-        root, home.isBlank() ? Optional.empty() : Optional.of(Path.of(home)));
+        root,
+        home.isBlank() ? Optional.empty() : Optional.of(Path.of(home)),
+        r -> {
+          // an overlay mounted over a container image's layers would lose them
+          for (StoredImage image : records.list(r, VmLayout.CACHE_DIR)) {
+            if (image.kind().equals(ImageRecord.KIND_CONTAINER)) {
+              containers.requireNotInUse(image.dir());
+            }
+          }
+        });
   }
 
   /**

@@ -174,14 +174,25 @@ public final class ContainerOperations {
    */
   public void removeDirectory(Path dir) throws ComputeImageException {
     FileTrees.requireNoMountPoint(dir); // before anything is deleted
-    if (layerStore.isPresent()) {
-      layerStore.get().requireNotInUse(dir); // an overlay mounted elsewhere over these layers
-    }
+    requireNotInUse(dir);
     records.delete(dir);
     if (layerStore.isPresent()) {
       layerStore.get().remove(dir);
     }
     FileTrees.deleteRecursively(dir);
+  }
+
+  /**
+   * Refuses when an overlay mounted anywhere uses a container image directory's layers, upper or
+   * work directory (as far as the layer store can tell).
+   *
+   * @param dir the image directory
+   * @throws ComputeImageException (LocalStorage) naming the mount
+   */
+  public void requireNotInUse(Path dir) throws ComputeImageException {
+    if (layerStore.isPresent()) {
+      layerStore.get().requireNotInUse(dir);
+    }
   }
 
   private ContainerLayout layout(ContainerRef ref, Path defaultRoot) {

@@ -110,6 +110,34 @@ public final class RootGuard {
    * @throws LocalStorageException when deleting fails or the tree contains another mount
    */
   public static boolean removeRoot(Path root, Optional<Path> home) throws ComputeImageException {
+    return removeRoot(root, home, r -> {});
+  }
+
+  /** A check run on a root that is about to be deleted; it refuses by throwing. */
+  @FunctionalInterface
+  public interface BeforeDelete {
+    /**
+     * Checks a root whose deletion is about to start.
+     *
+     * @param root the marked, non-empty root directory
+     * @throws ComputeImageException to refuse the deletion
+     */
+    void check(Path root) throws ComputeImageException;
+  }
+
+  /**
+   * Deletes a compute-image root directory with everything under it, as {@link #removeRoot(Path,
+   * Optional)} does, once {@code beforeDelete} has accepted it.
+   *
+   * @param root the root directory
+   * @param home the user's home directory, or empty when unknown
+   * @param beforeDelete run on a marked, non-empty root before anything is deleted
+   * @return true when something was deleted
+   * @throws ComputeImageException as {@link #removeRoot(Path, Optional)}, or from {@code
+   *     beforeDelete}
+   */
+  public static boolean removeRoot(Path root, Optional<Path> home, BeforeDelete beforeDelete)
+      throws ComputeImageException {
     Objects.requireNonNull(root, "root is null");
     Optional<String> refusal = refusalByPath(root, home);
     if (refusal.isPresent()) {
@@ -144,6 +172,7 @@ public final class RootGuard {
               + MARKER
               + " marker; delete it by hand if it really is one)");
     }
+    beforeDelete.check(root);
     FileTrees.deleteRecursively(root);
     return true;
   }

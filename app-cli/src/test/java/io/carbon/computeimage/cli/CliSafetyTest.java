@@ -109,6 +109,68 @@ final class CliSafetyTest {
     assertThat(tmp.resolve("new")).doesNotExist();
   }
 
+  private static void run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+    }
+  }
+
+  @Test
+  void convert_outputDeviceOrFifo_refused2AndLeftAsItIs() throws Exception {
+    Path in = Files.write(tmp.resolve("a.qcow2"), DISK);
+    Path device = tmp.resolve("mynull");
+    Path fifo = tmp.resolve("myfifo");
+    run("mknod", "-m", "666", device.toString(), "c", "1", "3");
+    run("mkfifo", fifo.toString());
+    for (Path out : List.of(device, fifo)) {
+      CliHarness.Result r = cli.run("convert", in.toString(), out.toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).contains("cannot convert to " + out).contains("refusing to replace it");
+    }
+    assertThat(cli.run("convert", in.toString(), device.toString()).err()).contains("a character device");
+    assertThat(cli.run("convert", in.toString(), fifo.toString()).err()).contains("a fifo");
+    assertThat((Integer) Files.getAttribute(device, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000)
+        .isEqualTo(0020000);
+    assertThat((Integer) Files.getAttribute(fifo, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000)
+        .isEqualTo(0010000);
+    assertThat(converter.conversions()).isZero();
+  }
+
+  @Test
+  void convert_inputDeviceOrFifo_saysWhatItIs2() throws Exception {
+    Path fifo = tmp.resolve("in-fifo");
+    run("mkfifo", fifo.toString());
+    CliHarness.Result r = cli.run("convert", fifo.toString(), tmp.resolve("x.raw").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("cannot convert " + fifo + ": the input is a fifo, not a disk image file");
+    CliHarness.Result dev = cli.run("convert", "/dev/null", tmp.resolve("x.raw").toString());
+    assertThat(dev.code()).isEqualTo(2);
+    assertThat(dev.err()).contains("the input is a character device").doesNotContain("no such file");
+    assertThat(tmp.resolve("x.raw")).doesNotExist();
+  }
+
+  @Test
+  void convert_outputSymlink_writtenWhereItPoints_danglingOneRefused() throws Exception {
+    Path in = Files.write(tmp.resolve("a.qcow2"), DISK);
+    Path real = Files.writeString(Files.createDirectories(tmp.resolve("data")).resolve("disk.raw"), "old");
+    Path link = Files.createSymbolicLink(tmp.resolve("disk.raw"), real);
+    CliHarness.Result r = cli.run("convert", in.toString(), link.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(link).isSymbolicLink();
+    assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
+    assertThat(Files.readString(real)).isNotEqualTo("old");
+    assertThat(converter.conversions()).isEqualTo(1);
+
+    Path dangling = Files.createSymbolicLink(tmp.resolve("gone.raw"), tmp.resolve("missing/x.raw"));
+    CliHarness.Result d = cli.run("convert", in.toString(), dangling.toString());
+    assertThat(d.code()).isEqualTo(2);
+    assertThat(d.err()).contains("symbolic link to a missing file");
+    assertThat(dangling).isSymbolicLink();
+    assertThat(tmp.resolve("missing")).doesNotExist();
+  }
+
   @Test
   void convert_toQcow2Name_refused7NothingWritten() throws Exception {
     Path in = Files.write(tmp.resolve("a.qcow2"), DISK);

@@ -41,7 +41,10 @@ import io.carbon.computeimage.ports.transfer.TransferSettings;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -440,7 +443,7 @@ public final class ComputeImage {
   public ConversionResult convert(
       Path source, Path destination, DiskFormat target, Durability durability)
       throws ComputeImageException {
-    checkConvertPaths(source, destination);
+    Path output = checkConvertPaths(source, destination);
     DiskFormat from = null;
     for (DiskFormat f : DiskFormat.values()) {
       Optional<DiskConverter> c = plugins.diskConverter(f, target);
@@ -466,28 +469,67 @@ public final class ComputeImage {
                             + detected
                             + " and writes "
                             + target));
-    return converter.convert(source, destination, target, durability, listener, cancellation);
+    return converter.convert(source, output, target, durability, listener, cancellation);
   }
 
   /**
-   * Checks the paths of a conversion before any work: the input is an existing regular file, the
-   * output is neither a directory nor the input itself (also through a link), and the output's
-   * directory exists and is writable.
+   * Checks the paths of a conversion before any work: the input is an existing regular file (or a
+   * link to one), the output is neither a directory, a device, a fifo or a socket (which a rename
+   * would replace) nor the input itself (also through a link), and the output's directory exists
+   * and is writable. An output that is a symbolic link to a regular file is written where the link
+   * points (the link stays); a dangling link is refused.
+   *
+   * @return the file to write: {@code destination}, or the file its symbolic link points to
    */
-  private static void checkConvertPaths(Path source, Path destination) throws ComputeImageException {
-    if (Files.isDirectory(source)) {
+  private static Path checkConvertPaths(Path source, Path destination) throws ComputeImageException {
+    BasicFileAttributes in;
+    try {
+      in = Files.readAttributes(source, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException("cannot convert " + source + ": no such file", e);
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot read " + source + ": " + Describe.cause(e), e);
+    }
+    if (in.isDirectory()) {
       throw new InvalidReferenceException("cannot convert: input " + source + " is a directory");
     }
-    if (!Files.isRegularFile(source)) {
-      throw new NotFoundException("cannot convert " + source + ": no such file");
+    if (!in.isRegularFile()) {
+      throw new InvalidReferenceException(
+          "cannot convert " + source + ": the input is " + kind(source) + ", not a disk image file");
     }
-    if (Files.isDirectory(destination)) {
+    Path output = destination;
+    BasicFileAttributes out = null;
+    try {
+      out = Files.readAttributes(destination, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      // a new file
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot write " + destination + ": " + Describe.cause(e), e);
+    }
+    if (out != null && out.isSymbolicLink()) {
+      try {
+        output = destination.toRealPath();
+        out = Files.readAttributes(output, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        throw new InvalidReferenceException(
+            "cannot convert to " + destination + ": it is a symbolic link to a missing file"
+                + " (give the file to write)", e);
+      } catch (IOException e) {
+        throw new LocalStorageException("cannot write " + destination + ": " + Describe.cause(e), e);
+      }
+    }
+    if (out != null && out.isDirectory()) {
       throw new InvalidReferenceException("cannot convert to " + destination + ": output is a directory");
     }
-    if (Files.exists(destination)) {
+    if (out != null && !out.isRegularFile()) {
+      throw new InvalidReferenceException(
+          "cannot convert to " + destination + ": the output is " + kind(output)
+              + "; refusing to replace it (give a file name)");
+    }
+    if (out != null) {
       boolean same;
       try {
-        same = Files.isSameFile(source, destination);
+        same = Files.isSameFile(source, output);
       } catch (IOException e) {
         same = false;
       }
@@ -500,6 +542,33 @@ public final class ComputeImage {
                 + " is the same file as the input (it would be destroyed)");
       }
     }
+    checkWritableParent(output);
+    return output;
+  }
+
+  /** {@code a character device}, {@code a fifo}, ... for a file that is neither a regular file nor a directory. */
+  private static String kind(Path p) {
+    try {
+      int type = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+      switch (type) {
+        case 0020000:
+          return "a character device";
+        case 0060000:
+          return "a block device";
+        case 0010000:
+          return "a fifo";
+        case 0140000:
+          return "a socket";
+        default:
+          break;
+      }
+    } catch (IOException | RuntimeException e) {
+      // no unix view (Windows) or gone: the generic words below
+    }
+    return "not a regular file";
+  }
+
+  private static void checkWritableParent(Path destination) throws ComputeImageException {
     Path parent = destination.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
       throw new LocalStorageException(

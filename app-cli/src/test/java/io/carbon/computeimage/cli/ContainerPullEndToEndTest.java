@@ -178,6 +178,12 @@ final class ContainerPullEndToEndTest {
       assertThatThrownBy(() -> images.removeAll(root))
           .isInstanceOf(io.carbon.computeimage.ports.error.LocalStorageException.class)
           .hasMessageContaining("the overlay mounted at " + merged);
+      // as the CLI's rm finds it: by listing the images that match
+      assertThatThrownBy(() -> images.removeMatching(ref.toString(), java.util.Optional.empty(), root))
+          .isInstanceOf(io.carbon.computeimage.ports.error.LocalStorageException.class)
+          .hasMessageContaining("the overlay mounted at " + merged);
+      assertThatThrownBy(() -> images.removeMatching(anonymous.host() + "/e2e/base:1", java.util.Optional.empty(), root))
+          .hasMessageContaining("the overlay mounted at " + merged);
       assertThat(images.findContainer(ref)).isPresent();
       assertThat(p.layers().get(0)).isDirectory();
       assertThat(merged.resolve("opaque/new")).hasContent("new");

@@ -7,6 +7,7 @@ import io.carbon.computeimage.domain.container.ContainerPaths;
 import io.carbon.computeimage.domain.container.ContainerPuller;
 import io.carbon.computeimage.domain.container.ContainerRef;
 import io.carbon.computeimage.domain.image.Describe;
+import io.carbon.computeimage.domain.image.DirectoryLock;
 import io.carbon.computeimage.domain.image.FileTrees;
 import io.carbon.computeimage.domain.image.ImageRecord;
 import io.carbon.computeimage.domain.image.ImageRecordStore;
@@ -200,7 +201,7 @@ public final class ComputeImage {
     if (!Files.exists(paths.dir())) {
       return false;
     }
-    removeImageDir(paths.dir(), ref.dir().orElse(rootDir));
+    removeImageDir(paths.dir(), ref.dir().orElse(rootDir), false);
     return true;
   }
 
@@ -261,11 +262,12 @@ public final class ComputeImage {
    * @throws ComputeImageException for an invalid reference, or when deleting fails
    */
   public boolean remove(ContainerRef ref) throws ComputeImageException {
-    Optional<Path> dir = containers.remove(ref, rootDir);
-    if (dir.isPresent()) {
-      removeImageDir(dir.get(), ref.dir().orElse(rootDir));
+    Path dir = containers.resolvePaths(ref, rootDir).dir();
+    if (!Files.exists(dir)) {
+      return false;
     }
-    return dir.isPresent();
+    removeImageDir(dir, ref.dir().orElse(rootDir), true);
+    return true;
   }
 
   /**
@@ -296,7 +298,7 @@ public final class ComputeImage {
                   && normalized(s.dir()).equals(containerDir.get()));
       boolean archMatches = arch.isEmpty() || arch.get().ociName().equals(s.platform());
       if (refMatches && archMatches) {
-        removeImageDir(s.dir(), root);
+        removeImageDir(s.dir(), root, !ImageRecord.KIND_VM.equals(s.kind()));
         removed.add(s.dir());
       }
     }
@@ -324,10 +326,32 @@ public final class ComputeImage {
     }
   }
 
-  private void removeImageDir(Path dir, Path root) throws ComputeImageException {
-    FileTrees.requireNoMountPoint(dir); // before anything is deleted
-    records.delete(dir); // first: a half-deleted directory must not look ready
-    FileTrees.deleteRecursively(dir);
+  /**
+   * Deletes an image directory unless a pull holds its lock, then its parents that became empty.
+   * A container image goes through the layer store, which also refuses while an overlay uses it.
+   */
+  private void removeImageDir(Path dir, Path root, boolean container) throws ComputeImageException {
+    DirectoryLock lock = lockForRemoval(dir);
+    // POSIX lets a held lock file be deleted, so the lock is held until the directory is gone (a
+    // pull that starts meanwhile waits, then sees its lock file replaced and starts afresh);
+    // Windows cannot remove a directory while the lock file in it is open
+    boolean holdWhileDeleting = !java.io.File.separator.equals("\\");
+    try {
+      if (!holdWhileDeleting) {
+        lock.close();
+      }
+      if (container) {
+        containers.removeDirectory(dir);
+      } else {
+        FileTrees.requireNoMountPoint(dir); // before anything is deleted
+        records.delete(dir); // first: a half-deleted directory must not look ready
+        FileTrees.deleteRecursively(dir);
+      }
+    } finally {
+      if (holdWhileDeleting) {
+        lock.close();
+      }
+    }
     // prune now-empty parents up to (not including) the root
     Path p = dir.getParent();
     Path r = root.toAbsolutePath().normalize();
@@ -342,6 +366,57 @@ public final class ComputeImage {
       }
       p = p.getParent();
     }
+  }
+
+  /**
+   * The pull lock files under a root: in image directories, which lie a few levels down ({@code
+   * <registry>/<name>/<version>/<arch>}, deeper for container repositories with slashes); the
+   * cache and the content of images (layers, upper, work) are not searched.
+   */
+  private static List<Path> pullLocks(Path root) throws LocalStorageException {
+    List<Path> out = new ArrayList<>();
+    try {
+      Files.walkFileTree(root, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 12,
+          new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+              String name = d.getFileName() == null ? "" : d.getFileName().toString();
+              boolean skip = d.equals(root.resolve(VmLayout.CACHE_DIR))
+                  || (!d.equals(root) && Files.isRegularFile(d.getParent().resolve(DirectoryLock.FILE_NAME))
+                      && (name.equals("layers") || name.equals("upper") || name.equals("work")));
+              return skip ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+              if (f.getFileName().toString().equals(DirectoryLock.FILE_NAME) && a.isRegularFile()) {
+                out.add(f);
+              }
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+              return java.nio.file.FileVisitResult.CONTINUE; // unreadable: the deletion will say so
+            }
+          });
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot read " + root + ": " + Describe.cause(e), e);
+    }
+    return out;
+  }
+
+  /** The pull lock of an image directory, taken without waiting: a pull in progress refuses. */
+  private static DirectoryLock lockForRemoval(Path dir) throws ComputeImageException {
+    Optional<DirectoryLock> lock = DirectoryLock.tryAcquire(dir.resolve(DirectoryLock.FILE_NAME));
+    if (lock.isEmpty()) {
+      throw new LocalStorageException(
+          "refusing to remove "
+              + dir
+              + ": an image-cli process is pulling this image now (wait for it to finish, or stop"
+              + " it); nothing was deleted");
+    }
+    return lock.get();
   }
 
   private static boolean isEmptyDir(Path p) {
@@ -378,17 +453,30 @@ public final class ComputeImage {
    */
   public boolean removeAll(Path root) throws ComputeImageException {
     String home = System.getProperty("user.home", "");
-    return RootGuard.removeRoot(
-        root,
-        home.isBlank() ? Optional.empty() : Optional.of(Path.of(home)),
-        r -> {
-          // an overlay mounted over a container image's layers would lose them
-          for (StoredImage image : records.list(r, VmLayout.CACHE_DIR)) {
-            if (image.kind().equals(ImageRecord.KIND_CONTAINER)) {
-              containers.requireNotInUse(image.dir());
+    List<DirectoryLock> held = new ArrayList<>();
+    try {
+      return RootGuard.removeRoot(
+          root,
+          home.isBlank() ? Optional.empty() : Optional.of(Path.of(home)),
+          r -> {
+            // an overlay mounted over a container image's layers would lose them
+            for (StoredImage image : records.list(r, VmLayout.CACHE_DIR)) {
+              if (image.kind().equals(ImageRecord.KIND_CONTAINER)) {
+                containers.requireNotInUse(image.dir());
+              }
             }
-          }
-        });
+            // a pull in progress would fail half-way: refused, and none starts until the end
+            for (Path lockFile : pullLocks(r)) {
+              held.add(lockForRemoval(lockFile.getParent()));
+            }
+            if (java.io.File.separator.equals("\\")) {
+              held.forEach(DirectoryLock::close); // Windows cannot delete open lock files
+              held.clear();
+            }
+          });
+    } finally {
+      held.forEach(DirectoryLock::close);
+    }
   }
 
   /**

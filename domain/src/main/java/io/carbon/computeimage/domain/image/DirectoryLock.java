@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -129,6 +130,41 @@ public final class DirectoryLock implements AutoCloseable {
       jvm.unlock();
       throw new LocalStorageException("cannot lock " + lockFile + ": " + Describe.cause(e), e);
     } catch (CancelledException | RuntimeException e) {
+      closeQuietly(ch);
+      jvm.unlock();
+      throw e;
+    }
+  }
+
+  /**
+   * Takes the lock only when nobody holds it: for a removal, which must not delete an image a
+   * pull is writing and must not wait for a pull that can take minutes either.
+   *
+   * @param lockFile the lock file (created when missing; its directory must exist)
+   * @return the held lock, or empty when another thread or process holds it
+   * @throws LocalStorageException when the lock file cannot be opened
+   */
+  public static Optional<DirectoryLock> tryAcquire(Path lockFile) throws LocalStorageException {
+    Path key = lockFile.toAbsolutePath().normalize();
+    ReentrantLock jvm = IN_JVM.computeIfAbsent(key, k -> new ReentrantLock());
+    if (!jvm.tryLock()) {
+      return Optional.empty();
+    }
+    FileChannel ch = null;
+    try {
+      ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock fl = ch.tryLock();
+      if (fl == null) {
+        closeQuietly(ch);
+        jvm.unlock();
+        return Optional.empty();
+      }
+      return Optional.of(new DirectoryLock(jvm, ch, fl));
+    } catch (IOException e) {
+      closeQuietly(ch);
+      jvm.unlock();
+      throw new LocalStorageException("cannot lock " + lockFile + ": " + Describe.cause(e), e);
+    } catch (RuntimeException e) {
       closeQuietly(ch);
       jvm.unlock();
       throw e;

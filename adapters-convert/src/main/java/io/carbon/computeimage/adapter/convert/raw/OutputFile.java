@@ -67,7 +67,8 @@ public final class OutputFile implements Closeable {
   }
 
   /**
-   * Creates the temporary file {@code .<name>.<random>.part} in the destination's directory.
+   * Creates the temporary file {@code .<name>.<random>.part} in the destination's directory,
+   * locked while it is written, and deletes the ones earlier runs abandoned (no lock held).
    *
    * @param destination the final path
    * @param sparse whether to ask for a sparse file (needed on Windows/NTFS; a no-op on Linux)
@@ -90,7 +91,44 @@ public final class OutputFile implements Closeable {
         ? FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             StandardOpenOption.SPARSE)
         : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      // held while the file is written: a later run knows a locked leftover is not one
+      ch.tryLock();
+    } catch (IOException | RuntimeException e) {
+      // a file system without locks: the sweep below cannot lock ours either way
+    }
+    removeAbandoned(abs, temp);
     return new OutputFile(abs, temp, wrap.apply(ch));
+  }
+
+  /**
+   * Deletes the temporary files of earlier writes of the same destination that were abandoned (a
+   * killed process leaves its {@code .<name>.<random>.part}): those no process holds a lock on.
+   * Best effort; a file that cannot be opened or locked is left alone.
+   */
+  static void removeAbandoned(Path destination, Path ours) {
+    String prefix = "." + destination.getFileName() + ".";
+    try (java.nio.file.DirectoryStream<Path> siblings =
+        Files.newDirectoryStream(destination.getParent(), prefix + "*.part")) {
+      for (Path f : siblings) {
+        String middle = f.getFileName().toString();
+        middle = middle.substring(prefix.length(), middle.length() - ".part".length());
+        if (f.equals(ours) || middle.isEmpty() || !middle.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+            || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        try (FileChannel other = FileChannel.open(f, StandardOpenOption.WRITE)) {
+          java.nio.channels.FileLock lock = other.tryLock();
+          if (lock != null) { // nobody writes it
+            Files.deleteIfExists(f);
+          }
+        } catch (IOException | RuntimeException e) {
+          // held by this JVM (OverlappingFileLockException), not ours to open, or gone
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the directory cannot be listed: nothing to sweep
+    }
   }
 
   /**
@@ -313,12 +351,19 @@ public final class OutputFile implements Closeable {
     if (sync) {
       channel.force(false); // fdatasync: the data and the size, before the rename publishes it
     }
-    channel.close();
+    // POSIX renames an open file: the lock is kept until the file has its final name, so no
+    // other run takes it for abandoned meanwhile; Windows renames only closed files
+    boolean windows = java.io.File.separatorChar == '\\';
+    if (windows) {
+      channel.close();
+    }
     try {
       Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      channel.close();
     }
     committed = true;
   }

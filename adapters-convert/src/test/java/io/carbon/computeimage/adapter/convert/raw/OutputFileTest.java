@@ -23,6 +23,63 @@ class OutputFileTest {
   @TempDir Path tmp;
 
   @Test
+  void create_removesAbandonedTempFiles_keepsThoseBeingWritten() throws Exception {
+    Path dest = tmp.resolve("disk.img");
+    Path abandoned = Files.write(tmp.resolve(".disk.img.1f2e3d.part"), new byte[] {1, 2, 3});
+    Path notOurs = Files.write(tmp.resolve(".disk.img.notes.part"), new byte[] {1});
+    Path otherDisk = Files.write(tmp.resolve(".other.img.1f2e3d.part"), new byte[] {1});
+    Path heldElsewhere = Files.write(tmp.resolve(".disk.img.aaaa.part"), new byte[] {1});
+    // another process writing the same destination holds its file's lock, as create does
+    Path src = tmp.resolve("HoldLock.java");
+    Files.writeString(src, String.join("\n",
+        "import java.nio.channels.FileChannel;",
+        "import java.nio.file.*;",
+        "public class HoldLock {",
+        "  public static void main(String[] a) throws Exception {",
+        "    FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.WRITE);",
+        "    ch.lock();",
+        "    System.out.println(\"locked\");",
+        "    System.out.flush();",
+        "    System.in.read();",
+        "  }",
+        "}"));
+    Process holder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), src.toString(), heldElsewhere.toString())
+        .start();
+    try {
+      assertThat(new String(holder.getInputStream().readNBytes(6), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("locked");
+      try (OutputFile first = OutputFile.create(dest, false)) {
+        assertThat(abandoned).doesNotExist();
+        assertThat(notOurs).exists();
+        assertThat(otherDisk).exists();
+        assertThat(heldElsewhere).exists();
+        // a second write of the same destination in this JVM keeps the first one's file
+        try (OutputFile second = OutputFile.create(dest, false)) {
+          assertThat(first.temp()).exists();
+          second.write(new byte[] {9}, 0, 1, 0);
+          second.commit(1, false);
+        }
+        assertThat(first.temp()).exists();
+        first.write(new byte[] {7}, 0, 1, 0);
+        first.commit(1, false);
+      }
+      assertThat(Files.readAllBytes(dest)).containsExactly(7);
+    } finally {
+      holder.getOutputStream().close();
+      holder.waitFor();
+    }
+    // once its writer is gone, a leftover is abandoned
+    try (OutputFile again = OutputFile.create(dest, false)) {
+      assertThat(heldElsewhere).doesNotExist();
+    }
+    try (var s = Files.list(tmp)) {
+      assertThat(s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".disk.img.")))
+          .containsExactly(".disk.img.notes.part");
+    }
+  }
+
+  @Test
   void bigWrites_splitIntoAtMostOneMebibyte_contentExact() throws IOException {
     RecordingChannel[] seen = new RecordingChannel[1];
     Path dest = tmp.resolve("disk.img");

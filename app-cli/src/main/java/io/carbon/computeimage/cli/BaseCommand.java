@@ -39,7 +39,16 @@ abstract class BaseCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--dir is empty: give a directory, or leave --dir out for the default " + env.defaultRoot());
     }
-    return dirOption != null ? dirOption : env.defaultRoot();
+    // absolute: the paths printed (overlay mount options above all) must not depend on the
+    // directory a later command runs in
+    return dirOption != null ? absolute(dirOption) : env.defaultRoot();
+  }
+
+  /**
+   * @return {@code dir} made absolute (an empty path is kept, for the check that refuses it)
+   */
+  static Path absolute(Path dir) {
+    return dir == null || dir.toString().isEmpty() ? dir : dir.toAbsolutePath();
   }
 
   ComputeImage open(Path dirOption, ProgressListener listener) throws ComputeImageException {

@@ -18,6 +18,6 @@ public final class ContainerOptions {
 
   ContainerRef toRef() {
     ContainerRef ref = ContainerRef.of(image);
-    return dir != null ? ref.withDir(dir) : ref;
+    return dir != null ? ref.withDir(BaseCommand.absolute(dir)) : ref;
   }
 }

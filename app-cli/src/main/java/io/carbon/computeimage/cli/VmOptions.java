@@ -34,7 +34,7 @@ public final class VmOptions {
         .image(image)
         .arch(arch)
         .registry(registry)
-        .dir(dir)
+        .dir(BaseCommand.absolute(dir))
         .extractKernel(extractKernel)
         .build();
   }

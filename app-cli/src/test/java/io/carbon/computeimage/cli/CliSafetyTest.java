@@ -134,6 +134,16 @@ final class CliSafetyTest {
   }
 
   @Test
+  void relativeDir_pathsPrintedAbsolute() {
+    Path cwd = Path.of("").toAbsolutePath();
+    CliHarness.Result vm = cli.run("info", "vm", "debian:12", "--arch", "amd64", "--dir", "rel-root", "--json");
+    assertThat(vm.out()).contains("\"dir\": \"" + cwd.resolve("rel-root"));
+    CliHarness.Result c = cli.run("info", "container", "127.0.0.1:5000/app:1", "--dir", "rel-root", "--json");
+    assertThat(c.out()).contains("\"dir\": \"" + cwd.resolve("rel-root"));
+    assertThat(cwd.resolve("rel-root")).doesNotExist();
+  }
+
+  @Test
   void convert_outputSameFileAsInput_refused2InputIntact() throws Exception {
     Path in = Files.write(tmp.resolve("a.qcow2"), DISK);
     Files.createDirectories(tmp.resolve("sub"));

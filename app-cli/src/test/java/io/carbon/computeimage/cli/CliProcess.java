@@ -36,7 +36,23 @@ final class CliProcess {
   }
 
   static CliProcess start(Path logDir, String name, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return start(List.of(), logDir, name, args);
+  }
+
+  /**
+   * Starts the CLI as root without the capabilities that let root ignore file permissions
+   * ({@code CAP_DAC_OVERRIDE}, {@code CAP_DAC_READ_SEARCH}): it is refused what is not root's
+   * own, as any other user is ("permission denied" without switching users, so that the class
+   * path under root's home stays readable).
+   */
+  static CliProcess startWithoutPermissionOverride(Path logDir, String name, String... args)
+      throws IOException {
+    return start(List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search"), logDir, name, args);
+  }
+
+  private static CliProcess start(List<String> prefix, Path logDir, String name, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
     if (DEFAULT_SIGINT) {
       // a build started in the background inherits an ignored SIGINT, and the JVM then keeps
       // ignoring it: give the CLI the default disposition, as an interactive shell would

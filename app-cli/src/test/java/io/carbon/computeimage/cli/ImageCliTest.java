@@ -210,6 +210,57 @@ final class ImageCliTest {
   }
 
   @Test
+  void convert_diskFull_localStorage10WithoutJavaClassNames() throws Exception {
+    byte[] data = new byte[4 << 20];
+    new java.util.Random(3).nextBytes(data);
+    Path in = Files.write(root.resolve("in.raw"), data);
+    Path small = Files.createDirectories(root.resolve("small"));
+    run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString()); // the tests run as root
+    try {
+      CliHarness.Result r = CliHarness.withClassPathPlugins(root)
+          .run("convert", in.toString(), small.resolve("out.raw").toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(10);
+      assertThat(r.err()).contains("failed: no space left on device").doesNotContain("java.", "Exception");
+      assertThat(small.resolve("out.raw")).doesNotExist();
+    } finally {
+      run("umount", small.toString());
+    }
+  }
+
+  @Test
+  void unreadableInputAndRoots_permissionDeniedNamingThePath() throws Exception {
+    // another user's files, read by root without its permission override (CliProcess)
+    Path in = Files.write(root.resolve("u.qcow2"), CdsTraining.qcow2Image());
+    Path noperm = Files.createDirectories(root.resolve("noperm"));
+    Files.createDirectories(noperm.resolve("sub"));
+    for (Path p : List.of(in, noperm)) {
+      Files.setAttribute(p, "unix:uid", 65534);
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+    CliProcess convert = CliProcess.startWithoutPermissionOverride(
+        root, "convert", "convert", in.toString(), root.resolve("out.raw").toString());
+    assertThat(convert.waitFor(60)).as(convert.err()).isEqualTo(10);
+    assertThat(convert.err().strip()).isEqualTo("image-cli: cannot read disk image " + in + ": permission denied");
+
+    CliProcess ls = CliProcess.startWithoutPermissionOverride(root, "ls", "ls", "--dir", noperm.toString());
+    assertThat(ls.waitFor(60)).as(ls.err()).isEqualTo(10);
+    assertThat(ls.err().strip()).isEqualTo("image-cli: cannot read " + noperm + ": permission denied");
+
+    // below a directory that cannot be searched: not "no images"
+    Path sub = noperm.resolve("sub");
+    CliProcess lsSub = CliProcess.startWithoutPermissionOverride(root, "ls-sub", "ls", "--dir", sub.toString());
+    assertThat(lsSub.waitFor(60)).as(lsSub.err()).isEqualTo(10);
+    assertThat(lsSub.err().strip()).isEqualTo("image-cli: cannot read " + sub + ": permission denied");
+  }
+
+  private static void run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+  }
+
+  @Test
   void commonOptionsBeforeTheCommand_movedBehindIt() {
     assertThat(ImageCli.commonOptionsAfterCommand(
         new String[] {"-q", "--plugin-dir", "/p", "--stacktrace", "pull", "vm", "x"}))

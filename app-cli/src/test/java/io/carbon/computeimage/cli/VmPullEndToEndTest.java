@@ -182,6 +182,36 @@ final class VmPullEndToEndTest {
   }
 
   @Test
+  void pullVm_diskFullDuringTheConversion_exit10WithoutJavaClassNames() throws Exception {
+    // room for the download (a compressed qcow2), not for the disk it converts to
+    Path qcow2 = fixture.qcow2.get(Compression.ZLIB);
+    long room = (Files.size(qcow2) + (256 << 10) + 4095) / 4096 * 4096;
+    assertThat(E2eFixture.allocatedBytes(fixture.expectedRaw.get(Compression.ZLIB)))
+        .isGreaterThan(room - Files.size(qcow2) + (1 << 20));
+    Path small = Files.createDirectories(root.resolve("small"));
+    run("mount", "-t", "tmpfs", "-o", "size=" + room, "tmpfs", small.toString()); // the tests run as root
+    try {
+      CliHarness.Result r = cli().run(
+          "pull", "vm", "ubuntu:noble", "--arch", "amd64", "--registry", registry(), "--dir", small.toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(10);
+      assertThat(r.err().lines().filter(l -> l.startsWith("image-cli:")).toList())
+          .singleElement().asString()
+          .contains("to " + small.resolve("127.0.0.1:" + server.port()))
+          .endsWith("failed: no space left on device")
+          .doesNotContain("java.", "Exception");
+    } finally {
+      run("umount", small.toString());
+    }
+  }
+
+  private static void run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+  }
+
+  @Test
   void pullVm_unknownDistroVersionArch_exit3ListingValidOnes() {
     CliHarness.Result d = cli().run("pull", "vm", "gentoo:2024", "--arch", "amd64", "--registry", registry(), "--dir", root.toString());
     assertThat(d.code()).isEqualTo(3);

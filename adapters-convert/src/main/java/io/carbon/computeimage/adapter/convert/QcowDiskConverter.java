@@ -130,7 +130,8 @@ public final class QcowDiskConverter implements DiskConverter {
     } catch (NoSuchFileException e) {
       throw new InvalidReferenceException("disk image " + source + " does not exist");
     } catch (IOException e) {
-      throw new LocalStorageException("cannot read disk image " + source + ": " + e, e);
+      throw new LocalStorageException(
+          "cannot read disk image " + source + ": " + LocalStorageException.describe(e, source), e);
     }
   }
 
@@ -193,7 +194,7 @@ public final class QcowDiskConverter implements DiskConverter {
       throw new MalformedImageException("malformed image " + source + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new LocalStorageException("converting " + source + " to " + destination + " failed: "
-          + e, e);
+          + LocalStorageException.describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancelledException("conversion of " + source + " interrupted", e);

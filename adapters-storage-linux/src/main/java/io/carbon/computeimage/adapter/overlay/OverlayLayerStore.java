@@ -185,7 +185,8 @@ public final class OverlayLayerStore implements LayerStore {
         throw new LocalStorageException("layer directory " + layerDir + " is not empty");
       }
     } catch (IOException e) {
-      throw new LocalStorageException("cannot read layer directory " + layerDir + ": " + e, e);
+      throw new LocalStorageException(
+          "cannot read layer directory " + layerDir + ": " + LocalStorageException.describe(e, layerDir), e);
     }
     return dir;
   }
@@ -201,7 +202,8 @@ public final class OverlayLayerStore implements LayerStore {
         Files.createDirectories(p);
       }
     } catch (IOException e) {
-      throw new LocalStorageException("cannot create upper/ and work/ in " + imageDir + ": " + e, e);
+      throw new LocalStorageException(
+          "cannot create upper/ and work/ in " + imageDir + ": " + LocalStorageException.describe(e), e);
     }
   }
 

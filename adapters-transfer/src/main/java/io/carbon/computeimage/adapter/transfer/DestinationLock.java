@@ -84,7 +84,8 @@ final class DestinationLock implements AutoCloseable {
       }
     } catch (IOException e) {
       release(jvm, channel);
-      throw new LocalStorageException("cannot lock " + key + ": " + Failures.describe(e), e);
+      throw new LocalStorageException(
+          "cannot lock " + key + ": " + LocalStorageException.describe(e), e);
     } catch (InterruptedException e) {
       release(jvm, channel);
       Thread.currentThread().interrupt();

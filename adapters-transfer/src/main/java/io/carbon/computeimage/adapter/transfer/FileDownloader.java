@@ -120,7 +120,8 @@ public final class FileDownloader implements Downloader {
       Files.createDirectories(parent);
     } catch (IOException e) {
       throw new LocalStorageException(
-          "cannot create directory " + parent + " for " + request.uri() + ": " + Failures.describe(e), e);
+          "cannot create directory " + parent + " for " + request.uri() + ": "
+              + LocalStorageException.describe(e), e);
     }
     cancellation.check();
     try (DestinationLock lock = DestinationLock.acquire(sibling(dest, ".lock"), cancellation, listener)) {
@@ -160,7 +161,7 @@ public final class FileDownloader implements Downloader {
       listener.note("using existing " + dest.getFileName() + " after checking " + actual);
       return Optional.of(new DownloadResult(dest, size, true, 0));
     } catch (IOException e) {
-      throw new LocalStorageException("cannot read " + dest + ": " + Failures.describe(e), e);
+      throw new LocalStorageException("cannot read " + dest + ": " + LocalStorageException.describe(e), e);
     }
   }
 
@@ -443,7 +444,8 @@ public final class FileDownloader implements Downloader {
         Files.deleteIfExists(meta);
       } catch (IOException e) {
         throw new LocalStorageException(
-            "cannot move the download of " + url + " into " + dest + ": " + Failures.describe(e), e);
+            "cannot move the download of " + url + " into " + dest + ": "
+                + LocalStorageException.describe(e), e);
       }
       if (started) {
         listener.progressed(task, size);
@@ -582,7 +584,8 @@ public final class FileDownloader implements Downloader {
 
     private LocalStorageException local(IOException e) {
       return new LocalStorageException(
-          "cannot write " + part + " while downloading " + url + ": " + Failures.describe(e), e);
+          "cannot write " + part + " while downloading " + url + ": "
+              + LocalStorageException.describe(e), e);
     }
 
     private ComputeImageException statusError(int status, String where) {

@@ -90,7 +90,7 @@ final class FollowedBlob extends InputStream implements DownloadTap {
           } catch (IOException e) {
             failure =
                 new LocalStorageException(
-                    "cannot read the downloaded blob " + file + ": " + e.getMessage(), e);
+                    "cannot read the downloaded blob " + file + ": " + LocalStorageException.describe(e, file), e);
           }
         }
       }

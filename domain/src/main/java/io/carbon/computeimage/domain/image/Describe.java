@@ -1,16 +1,13 @@
 package io.carbon.computeimage.domain.image;
 
+import io.carbon.computeimage.ports.error.LocalStorageException;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 
 /**
  * Turns an {@link IOException} into a short human cause ("permission denied", "not a directory:
- * /x"), without Java class names.
+ * /x"), without Java class names. Delegates to {@link LocalStorageException#describe(IOException,
+ * Path)}, which the adapters use too, so that every module words causes alike.
  *
  * @since 0.1
  */
@@ -22,23 +19,15 @@ public final class Describe {
    * @return a one-line cause naming the file the exception is about, when it names one
    */
   public static String cause(IOException e) {
-    String file = e instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() : null;
-    String what;
-    if (e instanceof NoSuchFileException) {
-      what = "no such file or directory";
-    } else if (e instanceof AccessDeniedException) {
-      what = "permission denied";
-    } else if (e instanceof NotDirectoryException) {
-      what = "not a directory";
-    } else if (e instanceof FileAlreadyExistsException) {
-      what = "already exists";
-    } else if (e instanceof DirectoryNotEmptyException) {
-      what = "directory not empty";
-    } else if (e instanceof FileSystemException fse) {
-      what = fse.getReason() != null ? fse.getReason().toLowerCase(java.util.Locale.ROOT) : "I/O error";
-    } else {
-      what = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
-    return file != null ? what + ": " + file : what;
+    return LocalStorageException.describe(e);
+  }
+
+  /**
+   * @param e the exception
+   * @param subject the file the caller's message names already, or {@code null}
+   * @return a one-line cause naming the file the exception is about when it is not {@code subject}
+   */
+  public static String cause(IOException e, Path subject) {
+    return LocalStorageException.describe(e, subject);
   }
 }

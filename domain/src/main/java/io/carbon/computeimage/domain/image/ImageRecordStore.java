@@ -6,6 +6,7 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -172,7 +174,17 @@ public final class ImageRecordStore {
       p.load(r);
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (AccessDeniedException e) {
+      Path dir = file.getParent();
+      if (dir != null && !Files.isExecutable(dir)) {
+        // the directory cannot be searched: whether it holds a record at all is unknown
+        throw new LocalStorageException("cannot read " + dir + ": permission denied", e);
+      }
+      throw new LocalStorageException("cannot read image record " + file + ": permission denied", e);
+    } catch (IOException e) {
+      throw new LocalStorageException(
+          "cannot read image record " + file + ": " + Describe.cause(e, file), e);
+    } catch (IllegalArgumentException e) {
       throw new LocalStorageException("cannot read image record " + file + ": " + e.getMessage(), e);
     }
     try {
@@ -254,8 +266,15 @@ public final class ImageRecordStore {
    */
   public List<StoredImage> list(Path root, String cacheDirName) throws LocalStorageException {
     List<StoredImage> out = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
-      return out;
+    try {
+      if (!Files.readAttributes(root, BasicFileAttributes.class).isDirectory()) {
+        return out;
+      }
+    } catch (AccessDeniedException e) {
+      // a parent cannot be searched: the root may well hold images
+      throw new LocalStorageException("cannot read " + root + ": permission denied", e);
+    } catch (IOException e) {
+      return out; // missing, or below a file
     }
     try {
       scan(root, root, root.resolve(cacheDirName), out, 0);

@@ -91,7 +91,7 @@ public final class DiskKernelExtractor implements KernelExtractor {
           + e.getMessage(), e);
     } catch (IOException e) {
       throw new LocalStorageException("cannot extract the kernel from " + disk + " into "
-          + outputDir + ": " + e, e);
+          + outputDir + ": " + LocalStorageException.describe(e), e);
     }
   }
 

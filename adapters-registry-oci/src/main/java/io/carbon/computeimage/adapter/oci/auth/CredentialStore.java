@@ -3,6 +3,7 @@ package io.carbon.computeimage.adapter.oci.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carbon.computeimage.ports.error.ComputeImageException;
+import io.carbon.computeimage.ports.error.LocalStorageException;
 import io.carbon.computeimage.ports.error.UnauthorizedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,9 +99,17 @@ public final class CredentialStore {
 
   private Optional<Credentials> fromFile(Path file, String registry, String repository)
       throws ComputeImageException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UnauthorizedException(
+          "cannot read registry credentials file " + file + ": "
+              + LocalStorageException.describe(e, file), e);
+    }
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readAllBytes(file));
+      root = JSON.readTree(bytes);
     } catch (IOException e) {
       throw new UnauthorizedException(
           "cannot read registry credentials file " + file + ": " + e.getMessage(), e);

@@ -53,12 +53,14 @@ public final class LayerUnpack {
     try {
       total = Files.size(blob);
     } catch (IOException e) {
-      throw new LocalStorageException("cannot read layer blob " + blob + ": " + e, e);
+      throw new LocalStorageException(
+          "cannot read layer blob " + blob + ": " + LocalStorageException.describe(e, blob), e);
     }
     try (InputStream raw = Files.newInputStream(blob)) {
       return run(raw, total, blob.toString(), compression, layerDir, lowers, listener, cancellation);
     } catch (IOException e) {
-      throw new LocalStorageException("cannot read layer blob " + blob + ": " + e, e);
+      throw new LocalStorageException(
+          "cannot read layer blob " + blob + ": " + LocalStorageException.describe(e, blob), e);
     }
   }
 
@@ -109,14 +111,15 @@ public final class LayerUnpack {
           throw new MalformedImageException(layer + " is truncated: " + ex.getMessage(), ex);
         } catch (IOException ex) {
           throw new LocalStorageException("cannot unpack '" + e.name() + "' of " + layer + ": "
-              + ex.getMessage(), ex);
+              + LocalStorageException.describe(ex), ex);
         }
         entries++;
       }
       try {
         unpacker.finish();
       } catch (IOException ex) {
-        throw new LocalStorageException("cannot unpack " + layer + ": " + ex.getMessage(), ex);
+        throw new LocalStorageException(
+            "cannot unpack " + layer + ": " + LocalStorageException.describe(ex), ex);
       }
       byte[] digest = plain.finish();
       listener.finished(task);
@@ -133,7 +136,8 @@ public final class LayerUnpack {
     } catch (java.io.EOFException e) {
       throw new MalformedImageException(layer + " is truncated: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new LocalStorageException("cannot unpack layer blob " + blobName + " into " + layerDir + ": " + e, e);
+      throw new LocalStorageException("cannot unpack layer blob " + blobName + " into " + layerDir + ": "
+          + LocalStorageException.describe(e), e);
     } finally {
       plain.close();
     }

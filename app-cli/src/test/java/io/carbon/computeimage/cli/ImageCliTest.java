@@ -210,6 +210,15 @@ final class ImageCliTest {
   }
 
   @Test
+  void pluginDir_aFile_invalidInput2SaysNotADirectory() throws Exception {
+    Path file = Files.writeString(root.resolve("afile"), "not a directory");
+    CliHarness.Result r = CliHarness.withClassPathPlugins(root).run("ls", "--plugin-dir", file.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("plugin directory " + file + " is not a directory")
+        .doesNotContain("does not exist");
+  }
+
+  @Test
   void convert_diskFull_localStorage10WithoutJavaClassNames() throws Exception {
     byte[] data = new byte[4 << 20];
     new java.util.Random(3).nextBytes(data);

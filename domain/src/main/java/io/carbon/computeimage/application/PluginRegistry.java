@@ -1,6 +1,7 @@
 package io.carbon.computeimage.application;
 
 import io.carbon.computeimage.domain.catalog.DistroCatalogs;
+import io.carbon.computeimage.domain.image.Describe;
 import io.carbon.computeimage.ports.disk.DiskConverter;
 import io.carbon.computeimage.ports.disk.KernelExtractor;
 import io.carbon.computeimage.ports.distro.DistroCatalog;
@@ -16,7 +17,9 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -97,8 +100,15 @@ public final class PluginRegistry {
 
   private static List<ComputeImagePlugin> loadDirectory(Path dir, ClassLoader parent)
       throws PluginLoadException {
-    if (!Files.isDirectory(dir)) {
-      throw new PluginLoadException("plugin directory " + dir + " does not exist");
+    try {
+      if (!Files.readAttributes(dir, BasicFileAttributes.class).isDirectory()) {
+        throw new PluginLoadException("plugin directory " + dir + " is not a directory");
+      }
+    } catch (NoSuchFileException e) {
+      throw new PluginLoadException("plugin directory " + dir + " does not exist", e);
+    } catch (IOException e) {
+      throw new PluginLoadException(
+          "cannot read plugin directory " + dir + ": " + Describe.cause(e, dir), e);
     }
     List<List<Path>> groups = new ArrayList<>();
     try {
@@ -115,7 +125,8 @@ public final class PluginRegistry {
         }
       }
     } catch (IOException e) {
-      throw new PluginLoadException("cannot read plugin directory " + dir + ": " + e, e);
+      throw new PluginLoadException(
+          "cannot read plugin directory " + dir + ": " + Describe.cause(e, dir), e);
     }
     if (groups.isEmpty()) {
       throw new PluginLoadException("plugin directory " + dir + " holds no .jar files");
@@ -127,7 +138,7 @@ public final class PluginRegistry {
         try {
           urls[i] = jars.get(i).toUri().toURL();
         } catch (MalformedURLException e) {
-          throw new PluginLoadException("bad plugin jar path " + jars.get(i) + ": " + e, e);
+          throw new PluginLoadException("bad plugin jar path " + jars.get(i) + ": " + Describe.cause(e), e);
         }
       }
       URLClassLoader loader = new URLClassLoader("plugins:" + jars.get(0).getParent(), urls, parent);

@@ -91,6 +91,14 @@ final class PluginRegistryTest {
   }
 
   @Test
+  void load_pluginDirIsAFile_failsSayingNotADirectory(@TempDir Path tmp) throws Exception {
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    assertThatThrownBy(() -> PluginRegistry.load(getClass().getClassLoader(), List.of(file), LINUX))
+        .isInstanceOf(PluginLoadException.class)
+        .hasMessage("plugin directory " + file + " is not a directory");
+  }
+
+  @Test
   void load_dirWithoutJars_fails(@TempDir Path tmp) {
     assertThatThrownBy(() -> PluginRegistry.load(getClass().getClassLoader(), List.of(tmp), LINUX))
         .isInstanceOf(PluginLoadException.class)

@@ -2,6 +2,7 @@ package io.carbon.computeimage.cli;
 
 import io.carbon.computeimage.application.ComputeImage;
 import io.carbon.computeimage.ports.error.ImageNotPulledException;
+import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.model.Arch;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ public class RmCommand extends BaseCommand {
 
   @Override
   int run() throws Exception {
+    if (image.isBlank()) {
+      throw new InvalidReferenceException(
+          "empty image reference: give name:version (ubuntu:22.04) or a reference as listed by ls");
+    }
     Optional<Arch> a = arch == null ? Optional.empty() : Optional.of(Arch.parse(arch));
     ComputeImage images = open(dir, listener());
     Path root = root(dir);

@@ -219,6 +219,28 @@ final class ImageCliTest {
   }
 
   @Test
+  void rm_emptyReference_invalidInput2() {
+    for (String image : List.of("", " ")) {
+      CliHarness.Result r = cli.run("rm", image, "--dir", root.toString());
+      assertThat(r.code()).as("'" + image + "'").isEqualTo(2);
+      assertThat(r.err()).contains("empty image reference").doesNotContain("is not pulled");
+    }
+  }
+
+  @Test
+  void emptyRegistry_refused2InsteadOfTheDefaultMirror() {
+    for (String registry : List.of("", " ")) {
+      for (String command : List.of("pull", "info")) {
+        CliHarness.Result r = cli.run(command, "vm", "debian:12", "--arch", "amd64", "--registry", registry);
+        assertThat(r.code()).as(command + " --registry '" + registry + "'").isEqualTo(2);
+        assertThat(r.err()).contains("--registry is empty");
+      }
+    }
+    assertThat(cli.run("pull", "vm", "debian:12", "--arch", "amd64", "--registry=").code()).isEqualTo(2);
+    assertThat(root.resolve("cloud.debian.org")).doesNotExist();
+  }
+
+  @Test
   void convert_diskFull_localStorage10WithoutJavaClassNames() throws Exception {
     byte[] data = new byte[4 << 20];
     new java.util.Random(3).nextBytes(data);

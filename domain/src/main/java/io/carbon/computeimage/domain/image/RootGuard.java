@@ -4,11 +4,14 @@ import io.carbon.computeimage.ports.error.ComputeImageException;
 import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.error.LocalStorageException;
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -29,6 +32,8 @@ public final class RootGuard {
 
   /**
    * Writes the marker into a root directory (creating the directory) unless it is there already.
+   * The marker is written under a temporary name and renamed into place, so that a failure (a full
+   * disk) leaves no marker rather than an empty or partial one.
    *
    * @param root the root directory
    * @throws InvalidReferenceException when the root (or one of its parents) is not a directory
@@ -40,14 +45,36 @@ public final class RootGuard {
       return;
     }
     requireDirectoryOrAbsent(root);
+    Path tmp = null;
     try {
       Files.createDirectories(root);
-      Files.writeString(marker, "compute-image root directory: `image-cli rm-all` may delete it\n");
+      tmp = Files.createTempFile(root, MARKER + ".", ".tmp");
+      try {
+        // createTempFile makes it 0600; the marker is as readable as the root
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system (Windows): the directory's ACL applies
+      }
+      Files.writeString(tmp, "compute-image root directory: `image-cli rm-all` may delete it\n");
+      try {
+        Files.move(tmp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, marker, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
     } catch (FileAlreadyExistsException e) {
       throw new InvalidReferenceException(
           "root directory " + root + " is not a directory (" + e.getFile() + " is a file)", e);
     } catch (IOException e) {
       throw new LocalStorageException("cannot use root directory " + root + ": " + Describe.cause(e), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          // best effort: a stray temporary file in the root is harmless
+        }
+      }
     }
   }
 

@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carbon.computeimage.ports.error.InvalidReferenceException;
+import io.carbon.computeimage.ports.error.LocalStorageException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,5 +113,54 @@ final class RootGuardTest {
         .isInstanceOf(InvalidReferenceException.class)
         .hasMessageContaining("symbolic link");
     assertThat(root.resolve(RootGuard.MARKER)).exists();
+  }
+
+  @Test
+  void mark_diskFull_leavesNoMarkerRatherThanAnEmptyOne() throws Exception {
+    Path mountPoint = Files.createDirectories(tmp.resolve("full"));
+    run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint.toString()); // the tests run as root
+    try {
+      // every data page taken: files can still be created, not written
+      try (OutputStream out = Files.newOutputStream(mountPoint.resolve("fill"))) {
+        byte[] page = new byte[4096];
+        for (int i = 0; i < 64; i++) {
+          out.write(page);
+        }
+        out.flush();
+      } catch (IOException expected) {
+        // ENOSPC once the tmpfs is full
+      }
+      Path root = mountPoint.resolve("root");
+
+      assertThatThrownBy(() -> RootGuard.mark(root))
+          .isInstanceOf(LocalStorageException.class)
+          .hasMessageContaining("cannot use root directory " + root + ": no space left on device");
+
+      assertThat(root.resolve(RootGuard.MARKER)).doesNotExist();
+      try (Stream<Path> left = Files.list(root)) {
+        assertThat(left).isEmpty(); // nor its temporary file
+      }
+    } finally {
+      run("umount", mountPoint.toString());
+    }
+  }
+
+  @Test
+  void mark_writesTheWholeMarkerReadableByAll() throws Exception {
+    Path root = tmp.resolve("root");
+    RootGuard.mark(root);
+    assertThat(root.resolve(RootGuard.MARKER)).content().contains("rm-all");
+    assertThat(Files.getPosixFilePermissions(root.resolve(RootGuard.MARKER)))
+        .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+    try (Stream<Path> left = Files.list(root)) {
+      assertThat(left).containsExactly(root.resolve(RootGuard.MARKER));
+    }
+  }
+
+  private static void run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
   }
 }

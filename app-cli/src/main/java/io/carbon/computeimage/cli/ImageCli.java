@@ -305,7 +305,11 @@ public class ImageCli extends ParentCommand {
       return message + " ('" + spec.qualifiedName() + "' does not take " + name + ")";
     }
     if (hint.isEmpty()) {
-      hint = closestOption(name, MOVABLE_OPTIONS.keySet());
+      // picocli suggests by shared letter pairs, which misses a swap ('--fromat'): the command's
+      // own options by edit distance, as for a misspelt required option (unknownOption)
+      List<String> names = new java.util.ArrayList<>(MOVABLE_OPTIONS.keySet());
+      spec.options().forEach(o -> names.addAll(List.of(o.names())));
+      hint = closestOption(name, names);
     }
     return message + hint;
   }
@@ -345,7 +349,9 @@ public class ImageCli extends ParentCommand {
   private static String closestOption(String word, java.util.Collection<String> names) {
     return names.stream()
         .filter(n -> n.startsWith("--") && !n.equals(word) && close(word, n))
-        .sorted()
+        .distinct()
+        .sorted(java.util.Comparator.comparingInt((String n) -> distance(word, n))
+            .thenComparing(java.util.Comparator.naturalOrder()))
         .findFirst()
         .map(n -> " (did you mean '" + n + "'?)")
         .orElse("");
@@ -353,6 +359,11 @@ public class ImageCli extends ParentCommand {
 
   /** @return whether {@code b} is a plausible correction of the typo {@code a} (edit distance) */
   static boolean close(String a, String b) {
+    return distance(a, b) <= Math.max(2, Math.min(a.length(), b.length()) / 3);
+  }
+
+  /** @return the Levenshtein distance between {@code a} and {@code b} */
+  private static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
@@ -368,7 +379,7 @@ public class ImageCli extends ParentCommand {
       prev = cur;
       cur = t;
     }
-    return prev[b.length()] <= Math.max(2, Math.min(a.length(), b.length()) / 3);
+    return prev[b.length()];
   }
 
   /** Gives every subcommand the root's version, so that {@code image-cli ls --version} prints it. */

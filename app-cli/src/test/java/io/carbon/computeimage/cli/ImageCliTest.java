@@ -241,6 +241,19 @@ final class ImageCliTest {
   }
 
   @Test
+  void convert_misspeltOption_suggestsTheClosest() {
+    // the fast path hands the line to picocli, whose own suggestions miss a letter swap
+    CliHarness cli = new CliHarness(root, ComputeImageFactory.standard(null));
+    CliHarness.Result r = cli.run("convert", "a.qcow2", "b.raw", "--fromat", "vhd");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("Unknown option: '--fromat' (did you mean '--format'?)");
+    assertThat(cli.run("convert", "a.qcow2", "b.raw", "--fromat=vhd").err())
+        .contains("(did you mean '--format'?)");
+    assertThat(cli.run("convert", "a.qcow2", "b.raw", "--no-snyc").err())
+        .contains("(did you mean '--no-sync'?)");
+  }
+
+  @Test
   void convert_diskFull_localStorage10WithoutJavaClassNames() throws Exception {
     byte[] data = new byte[4 << 20];
     new java.util.Random(3).nextBytes(data);

@@ -7,12 +7,14 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Renders progress on stderr: on a terminal a one-line bar (redrawn with {@code \r} at most every
  * 100 ms) with bytes, rate and ETA; otherwise plain lines at start, every 10 % (or every 10 s when
- * the total is unknown) and at the end. The end line replaces the bar and says {@code 100% done}
- * when the total is known. Thread-safe.
+ * the total is unknown) and at the end, each naming its task, so that parallel tasks (layer
+ * downloads) can be told apart. The end line replaces the bar and says {@code 100% done} when the
+ * total is known. Thread-safe.
  */
 final class ProgressRenderer implements ProgressListener {
   private static final long REDRAW_NANOS = 100_000_000L;
@@ -25,8 +27,12 @@ final class ProgressRenderer implements ProgressListener {
   private final Map<String, Task> tasks = new HashMap<>();
   private boolean lineDirty;
 
+  /** The hex digits of a digest past its first 12 ({@code sha256:0515da6ad439}). */
+  private static final Pattern LONG_HEX = Pattern.compile("\\b([0-9a-f]{12})[0-9a-f]{20,}\\b");
+
   private static final class Task {
     final String description;
+    final String name;
     final long total;
     final long startNanos;
     long baseBytes = -1;
@@ -37,6 +43,7 @@ final class ProgressRenderer implements ProgressListener {
 
     Task(String description, long total, long startNanos) {
       this.description = description;
+      this.name = shortName(description);
       this.total = total;
       this.startNanos = startNanos;
       this.lastDrawNanos = startNanos;
@@ -86,13 +93,13 @@ final class ProgressRenderer implements ProgressListener {
       if (decile > t.lastDecile && decile < 10) {
         t.lastDecile = decile;
         if (decile > 0) {
-          err.println("  " + status(t, now));
+          err.println(plainLine(t, now));
           err.flush();
         }
       }
     } else if (now - t.lastDrawNanos >= PLAIN_INTERVAL_NANOS) {
       t.lastDrawNanos = now;
-      err.println("  " + status(t, now));
+      err.println(plainLine(t, now));
       err.flush();
     }
   }
@@ -162,6 +169,34 @@ final class ProgressRenderer implements ProgressListener {
     err.print("\r" + line + " ".repeat(Math.max(0, columns - 1 - line.length())));
     err.flush();
     lineDirty = true;
+  }
+
+  /** @return e.g. {@code   download sha256:0515da6ad439: 45% 1.2 GB / 2.4 GB, 50.3 MB/s, ETA 0:24} */
+  private String plainLine(Task t, long now) {
+    return "  " + t.name + ": " + status(t, now).stripLeading();
+  }
+
+  /**
+   * The task's name in plain progress lines: its description with each URL shortened to its last
+   * path segment and each digest to its first 12 hex digits ({@code download
+   * https://r.example/v2/app/blobs/sha256:0515da6ad439...} reads {@code download
+   * sha256:0515da6ad439}).
+   *
+   * @param description the task's description, as started gave it
+   * @return the short name
+   */
+  static String shortName(String description) {
+    StringBuilder sb = new StringBuilder();
+    for (String word : description.split(" ", -1)) {
+      int scheme = word.indexOf("://");
+      if (scheme > 0) {
+        String path = word.replaceFirst("[?#].*$", "").replaceFirst("/+$", "");
+        int slash = path.lastIndexOf('/');
+        word = slash > scheme + 2 ? path.substring(slash + 1) : path;
+      }
+      sb.append(sb.length() > 0 ? " " : "").append(word);
+    }
+    return LONG_HEX.matcher(sb).replaceAll("$1");
   }
 
   /** @return e.g. {@code 45% 1.2 GB / 2.4 GB, 50.3 MB/s, ETA 0:24} */

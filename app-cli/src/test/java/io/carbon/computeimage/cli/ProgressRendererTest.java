@@ -78,6 +78,34 @@ final class ProgressRendererTest {
   }
 
   @Test
+  void plain_parallelTasks_eachProgressLineNamesItsTask() {
+    ProgressRenderer r = new ProgressRenderer(new PrintWriter(sink), false, 80, now::get);
+    String a = "sha256:" + "0515da6ad439".repeat(5) + "abcd";
+    String b = "sha256:" + "9f86d081884c".repeat(5) + "abcd";
+    r.started(a, "download https://r.example/v2/app/blobs/" + a, 1_000_000);
+    r.started(b, "download https://r.example/v2/app/blobs/" + b, 2_000_000);
+    now.addAndGet(500_000_000L);
+    r.progressed(a, 100_000);
+    r.progressed(b, 1_000_000);
+    r.started("disk.img", "convert d.qcow2 (QCOW2) to RAW", 10_000_000);
+    r.progressed("disk.img", 2_000_000);
+    List<String> lines = sink.toString().lines().toList();
+    assertThat(lines).contains(
+        "  download sha256:0515da6ad439: 10% 100.0 kB / 1.0 MB",
+        "  download sha256:9f86d081884c: 50% 1.0 MB / 2.0 MB",
+        "  convert d.qcow2 (QCOW2) to RAW: 20% 2.0 MB / 10.0 MB");
+    assertThat(lines.get(0)).isEqualTo("download https://r.example/v2/app/blobs/" + a + " (1.0 MB)");
+  }
+
+  @Test
+  void shortName_urlsToTheirLastSegmentDigestsTo12Digits() {
+    assertThat(ProgressRenderer.shortName("download https://cloud-images.ubuntu.com/releases/noble/release/"
+        + "ubuntu-24.04-server-cloudimg-amd64.img?x=1")).isEqualTo("download ubuntu-24.04-server-cloudimg-amd64.img");
+    assertThat(ProgressRenderer.shortName("download http://127.0.0.1:8080/")).isEqualTo("download http://127.0.0.1:8080");
+    assertThat(ProgressRenderer.shortName("unpack layer 2 (0515da6ad439)")).isEqualTo("unpack layer 2 (0515da6ad439)");
+  }
+
+  @Test
   void duration_formats() {
     assertThat(ProgressRenderer.duration(5)).isEqualTo("5s");
     assertThat(ProgressRenderer.duration(125)).isEqualTo("2:05");

@@ -63,7 +63,7 @@ import java.util.Optional;
  *     .progressListener(myListener)
  *     .build();
  * PulledImage img = images.pull(VmRef.of("ubuntu:24.04", "amd64"));
- * Path disk = images.vmPathsFromImage(img).disk();
+ * Path disk = ComputeImage.vmPathsFromImage(img).disk();
  * }</pre>
  *
  * <p>Adapters (distro catalogs, transfer, converters, kernel extractors) are plugins found with
@@ -708,7 +708,7 @@ public final class ComputeImage {
       if (h == null) {
         synchronized (this) {
           if (http == null) {
-            http = transfer().httpTransport(transferSettings, listener);
+            http = transfer().httpTransport(transferSettings, listener, cancellation);
           }
           h = http;
         }

@@ -305,7 +305,7 @@ public final class FileDownloader implements Downloader {
         listener.note(
             "retrying " + url + " in " + Failures.seconds(delay) + " (" + r.failure + ")");
         try {
-          sleeper.sleep(delay);
+          sleeper.sleep(delay, cancellation);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new CancelledException("download of " + url + " interrupted", e);
@@ -329,7 +329,8 @@ public final class FileDownloader implements Downloader {
           offset > 0
               ? Map.of("Range", "bytes=" + offset + "-", "If-Range", state.ifRange().orElseThrow())
               : Map.of();
-      try (HttpExchanger.Exchange ex = exchanger.open("GET", request.uri(), request.headers(), extra)) {
+      try (HttpExchanger.Exchange ex =
+          exchanger.open("GET", request.uri(), request.headers(), extra, cancellation)) {
         int status = ex.status();
         String where = ex.finalUri().equals(request.uri()) ? "" : " from " + ex.finalUri();
         long total;
@@ -478,17 +479,17 @@ public final class FileDownloader implements Downloader {
           try {
             n = in.read(buf.array(), buf.position(), buf.remaining());
           } catch (IOException e) {
-            position = flush(out, buf, md, position);
+            position = flushKeepingInterrupt(out, buf, md, position);
             end[0] = position;
             return failure(guard, e, position > offset ? position : -1);
           }
           if (guard.stalled() || guard.cancelled()) {
-            position = flush(out, buf, md, position);
+            position = flushKeepingInterrupt(out, buf, md, position);
             end[0] = position;
             return failure(guard, null, position > offset ? position : -1);
           }
           if (n < 0) {
-            position = flush(out, buf, md, position);
+            position = flushKeepingInterrupt(out, buf, md, position);
             break;
           }
           guard.progressed();
@@ -501,11 +502,11 @@ public final class FileDownloader implements Downloader {
                     + expectedSize + " bytes");
           }
           if (!buf.hasRemaining() || available(in) == 0) {
-            position = flush(out, buf, md, position);
+            position = flushKeepingInterrupt(out, buf, md, position);
             listener.progressed(task, position);
           }
-          if (cancellation.isCancelled()) {
-            position = flush(out, buf, md, position);
+          if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
+            position = flushKeepingInterrupt(out, buf, md, position);
             throw new CancelledException("download of " + url + " cancelled at " + position + " bytes");
           }
         }
@@ -517,9 +518,26 @@ public final class FileDownloader implements Downloader {
       return null;
     }
 
+    /**
+     * Writes what was read, even when the thread is interrupted (a file channel used by an
+     * interrupted thread closes itself instead), and leaves the interrupt as it was: the bytes
+     * read before a cancellation are kept for the next attempt.
+     */
+    private long flushKeepingInterrupt(FileChannel out, ByteBuffer buf, MessageDigest md, long position)
+        throws LocalStorageException {
+      boolean interrupted = Thread.interrupted();
+      try {
+        return flush(out, buf, md, position);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
     private Retry failure(StallGuard guard, IOException e, long reached)
         throws CancelledException {
-      if (guard.cancelled()) {
+      if (guard.cancelled() || Thread.currentThread().isInterrupted()) {
         throw new CancelledException("download of " + url + " cancelled");
       }
       if (guard.stalled()) {

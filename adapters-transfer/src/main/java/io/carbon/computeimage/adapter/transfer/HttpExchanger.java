@@ -3,6 +3,7 @@ package io.carbon.computeimage.adapter.transfer;
 import io.carbon.computeimage.ports.error.CancelledException;
 import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.error.TransferException;
+import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.transfer.TransferSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -100,9 +105,32 @@ final class HttpExchanger {
    * @throws IOException on a connection failure or timeout waiting for the headers
    * @throws TransferException on too many redirects or an unusable Location
    * @throws InvalidReferenceException when an https URI's server answers plain HTTP
-   * @throws CancelledException when the thread is interrupted
+   * @throws CancelledException when the thread is interrupted or {@code cancellation} is set
+   *     while waiting for a response
    */
   Exchange open(String method, URI uri, Map<String, String> headers, Map<String, String> extra)
+      throws IOException, TransferException, InvalidReferenceException, CancelledException {
+    return open(method, uri, headers, extra, Cancellation.NONE);
+  }
+
+  /**
+   * As {@link #open(String, URI, Map, Map)}, polling {@code cancellation} while the server has not
+   * answered yet (a server that accepts and never answers holds a request until its timeout).
+   *
+   * @param method GET or HEAD
+   * @param uri the first URI
+   * @param headers the caller's headers (credentials go to {@code uri}'s origin only)
+   * @param extra headers sent to every hop (Range, If-Range)
+   * @param cancellation polled every {@value #POLL_MILLIS} ms while waiting
+   * @return the first non-redirect response, body unread
+   * @throws IOException on a connection failure or timeout waiting for the headers
+   * @throws TransferException on too many redirects or an unusable Location
+   * @throws InvalidReferenceException when an https URI's server answers plain HTTP
+   * @throws CancelledException when the thread is interrupted or {@code cancellation} is set
+   */
+  Exchange open(
+      String method, URI uri, Map<String, String> headers, Map<String, String> extra,
+      Cancellation cancellation)
       throws IOException, TransferException, InvalidReferenceException, CancelledException {
     URI current = uri;
     for (int hop = 0; ; hop++) {
@@ -130,7 +158,9 @@ final class HttpExchanger {
       }
       HttpResponse<InputStream> response;
       try {
-        response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        response = await(
+            client.sendAsync(b.build(), BodyStream.HANDLER),
+            cancellation, method + " " + uri);
       } catch (HttpConnectTimeoutException | SSLException e) {
         // a TLS handshake that never completes, or a reply that is not TLS at all: maybe a plain
         // HTTP server given as https. A handshake that fails on its merits (an untrusted
@@ -172,6 +202,43 @@ final class HttpExchanger {
             method + " " + uri + ": redirect to an unsupported URI '" + location + "'");
       }
       current = next;
+    }
+  }
+
+  /** How often a request waiting for its response checks the cancellation. */
+  static final long POLL_MILLIS = 100;
+
+  /**
+   * Waits for a response, as {@code HttpClient.send} does, but gives up when cancelled: the
+   * request is then cancelled too (which closes its connection).
+   */
+  private static HttpResponse<InputStream> await(
+      CompletableFuture<HttpResponse<InputStream>> response, Cancellation cancellation, String what)
+      throws IOException, InterruptedException, CancelledException {
+    while (true) {
+      try {
+        return response.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        if (cancellation.isCancelled()) {
+          response.cancel(true);
+          throw new CancelledException(what + " cancelled while waiting for the server's answer");
+        }
+      } catch (InterruptedException e) {
+        response.cancel(true);
+        throw e;
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        if (cause instanceof RuntimeException r) {
+          throw r;
+        }
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        throw new IOException(cause);
+      }
     }
   }
 

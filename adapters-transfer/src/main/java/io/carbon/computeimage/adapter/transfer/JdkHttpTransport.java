@@ -38,6 +38,7 @@ public final class JdkHttpTransport implements HttpTransport {
   private final RetryPolicy retry;
   private final Sleeper sleeper;
   private final ProgressListener notes;
+  private final Cancellation cancellation;
 
   /**
    * Creates a transport.
@@ -55,14 +56,33 @@ public final class JdkHttpTransport implements HttpTransport {
    * @param notes receives a note before each retry (request, failure, delay)
    */
   public JdkHttpTransport(TransferSettings settings, ProgressListener notes) {
-    this(settings, Sleeper.REAL, Clock.systemUTC(), notes);
+    this(settings, notes, Cancellation.NONE);
+  }
+
+  /**
+   * Creates a transport that notes its retries and stops its requests when cancelled: while
+   * waiting for an answer, reading a body or waiting to retry.
+   *
+   * @param settings timeouts, retries and user agent, must not be {@code null}
+   * @param notes receives a note before each retry (request, failure, delay)
+   * @param cancellation polled while a request waits
+   */
+  public JdkHttpTransport(TransferSettings settings, ProgressListener notes, Cancellation cancellation) {
+    this(settings, Sleeper.REAL, Clock.systemUTC(), notes, cancellation);
   }
 
   JdkHttpTransport(TransferSettings settings, Sleeper sleeper, Clock clock) {
-    this(settings, sleeper, clock, ProgressListener.NONE);
+    this(settings, sleeper, clock, ProgressListener.NONE, Cancellation.NONE);
   }
 
   JdkHttpTransport(TransferSettings settings, Sleeper sleeper, Clock clock, ProgressListener notes) {
+    this(settings, sleeper, clock, notes, Cancellation.NONE);
+  }
+
+  JdkHttpTransport(
+      TransferSettings settings, Sleeper sleeper, Clock clock, ProgressListener notes,
+      Cancellation cancellation) {
+    this.cancellation = Objects.requireNonNull(cancellation, "cancellation is null");
     this.notes = Objects.requireNonNull(notes, "notes is null");
     this.settings = Objects.requireNonNull(settings, "settings is null");
     this.exchanger = new HttpExchanger(HttpExchanger.newClient(settings), settings);
@@ -80,11 +100,12 @@ public final class JdkHttpTransport implements HttpTransport {
     String what = method + " " + request.uri();
     Schemes.requireHttp(request.uri());
     for (int attempt = 1; ; attempt++) {
+      cancelledCheck(what);
       String failure;
       Throwable cause = null;
       Optional<String> retryAfter = Optional.empty();
       try (HttpExchanger.Exchange ex =
-          exchanger.open(method, request.uri(), request.headers(), Map.of())) {
+          exchanger.open(method, request.uri(), request.headers(), Map.of(), cancellation)) {
         int status = ex.status();
         if (!RetryPolicy.isRetryableStatus(status)) {
           byte[] body =
@@ -105,10 +126,12 @@ public final class JdkHttpTransport implements HttpTransport {
       Duration delay = retry.delay(attempt, retryAfter);
       notes.note("retrying " + what + " in " + Failures.seconds(delay) + " (" + failure + ")");
       try {
-        sleeper.sleep(delay);
+        sleeper.sleep(delay, cancellation);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CancelledException(what + " interrupted while waiting to retry", e);
+      } catch (CancelledException e) {
+        throw new CancelledException(what + " cancelled while waiting to retry", e);
       }
     }
   }
@@ -123,13 +146,19 @@ public final class JdkHttpTransport implements HttpTransport {
     ByteArrayOutputStream out = new ByteArrayOutputStream(announced > 0 ? (int) announced : 8192);
     InputStream in = ex.body();
     byte[] buf = new byte[65536];
-    try (StallGuard guard = StallGuard.watch(in, settings.stallTimeout(), Cancellation.NONE)) {
+    try (StallGuard guard = StallGuard.watch(in, settings.stallTimeout(), cancellation)) {
       while (true) {
         int n;
         try {
           n = in.read(buf);
         } catch (IOException e) {
+          if (guard.cancelled()) {
+            throw new CancelledException(what + " cancelled", e);
+          }
           throw guard.stalled() ? Failures.stalled(settings.stallTimeout(), e) : e;
+        }
+        if (guard.cancelled()) {
+          throw new CancelledException(what + " cancelled");
         }
         if (guard.stalled()) {
           throw Failures.stalled(settings.stallTimeout(), null);
@@ -149,6 +178,12 @@ public final class JdkHttpTransport implements HttpTransport {
       throw new CancelledException(what + " interrupted");
     }
     return out.toByteArray();
+  }
+
+  private void cancelledCheck(String what) throws CancelledException {
+    if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
+      throw new CancelledException(what + " cancelled");
+    }
   }
 
   private static Map<String, List<String>> lowerCase(Map<String, List<String>> headers) {

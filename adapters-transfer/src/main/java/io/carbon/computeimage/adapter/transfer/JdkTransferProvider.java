@@ -1,6 +1,7 @@
 package io.carbon.computeimage.adapter.transfer;
 
 import io.carbon.computeimage.ports.transfer.Downloader;
+import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.transfer.HttpTransport;
 import io.carbon.computeimage.ports.transfer.TransferProvider;
@@ -31,6 +32,12 @@ public final class JdkTransferProvider implements TransferProvider {
   @Override
   public HttpTransport httpTransport(TransferSettings settings, ProgressListener notes) {
     return new JdkHttpTransport(settings, notes);
+  }
+
+  @Override
+  public HttpTransport httpTransport(
+      TransferSettings settings, ProgressListener notes, Cancellation cancellation) {
+    return new JdkHttpTransport(settings, notes, cancellation);
   }
 
   @Override

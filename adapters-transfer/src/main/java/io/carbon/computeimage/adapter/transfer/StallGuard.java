@@ -29,6 +29,8 @@ final class StallGuard implements AutoCloseable {
   private final long timeoutNanos;
   private final Cancellation cancellation;
   private final ScheduledFuture<?> task;
+  /** The thread reading the body: its interruption cancels as the cancellation does. */
+  private final Thread reader = Thread.currentThread();
   private volatile long lastProgress;
   private boolean closed;
   private boolean stalled;
@@ -46,7 +48,8 @@ final class StallGuard implements AutoCloseable {
   /**
    * Starts watching a body.
    *
-   * @param body closed when the read stalls or is cancelled
+   * @param body closed when the read stalls, is cancelled or the calling (reading) thread is
+   *     interrupted
    * @param timeout the longest silence allowed
    * @param cancellation polled while waiting
    * @return the guard; close it when the body is done
@@ -77,7 +80,7 @@ final class StallGuard implements AutoCloseable {
       }
       boolean cancel;
       try {
-        cancel = cancellation.isCancelled();
+        cancel = cancellation.isCancelled() || reader.isInterrupted();
       } catch (RuntimeException e) {
         // a faulty cancellation must not end this periodic check (the scheduler would drop it
         // silently, and a stalled body would then block its reader forever)

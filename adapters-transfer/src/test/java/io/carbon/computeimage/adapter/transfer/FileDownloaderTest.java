@@ -29,6 +29,57 @@ final class FileDownloaderTest extends DownloaderContractTest {
     return new FileDownloader(settings);
   }
 
+  @Test
+  void download_cancelledWhileTheServerDoesNotAnswer_stopsThenNotAtTheTimeout() throws Exception {
+    try (io.carbon.computeimage.testkit.http.SilentServer silent =
+        io.carbon.computeimage.testkit.http.SilentServer.start()) {
+      TransferSettings patient = new TransferSettings(java.time.Duration.ofSeconds(60),
+          java.time.Duration.ofSeconds(60), 4, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60), "t");
+      long t0 = System.nanoTime();
+      Cancellation soon = () -> System.nanoTime() - t0 > 300_000_000L;
+      DownloadRequest r = DownloadRequest.of(silent.uri(PATH), TransferFixtures.sha256(content));
+      assertThatThrownBy(() -> newDownloader(patient).download(r, destination(), ProgressListener.NONE, soon))
+          .isInstanceOf(io.carbon.computeimage.ports.error.CancelledException.class);
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(20));
+      assertThat(destination()).doesNotExist();
+    }
+  }
+
+  @Test
+  void download_threadInterruptedMidBody_cancelledInterruptKept_bytesKeptForResume() throws Exception {
+    server.fault(PATH, Fault.throttle(400_000));
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread caller = new Thread(() -> {
+      try {
+        newDownloader(TransferFixtures.fastSettings()).download(request(), destination(), ProgressListener.NONE, Cancellation.NONE);
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+      interrupted.set(Thread.currentThread().isInterrupted());
+    });
+    caller.start();
+    while (!Files.exists(part()) || Files.size(part()) == 0) {
+      Thread.sleep(20);
+    }
+    Thread.sleep(300);
+    caller.interrupt();
+    caller.join(20_000);
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(io.carbon.computeimage.ports.error.CancelledException.class);
+    assertThat(interrupted.get()).isTrue();
+    assertThat(destination()).doesNotExist();
+    long kept = Files.size(part());
+    assertThat(kept).isPositive().isLessThan(content.length);
+
+    server.clearFaults();
+    DownloadResult done = newDownloader(TransferFixtures.fastSettings())
+        .download(request(), destination(), ProgressListener.NONE, Cancellation.NONE);
+    assertThat(destination()).hasBinaryContent(content);
+    assertThat(gets().get(gets().size() - 1).header("range")).contains("bytes=" + kept + "-");
+    assertThat(done).isNotNull();
+  }
+
   private Path part() {
     return cache.resolve("disk.qcow2.part");
   }

@@ -29,6 +29,72 @@ final class JdkHttpTransportTest extends HttpTransportContractTest {
     return new JdkHttpTransport(settings);
   }
 
+  /** Settings whose timeouts are far longer than any cancellation test waits. */
+  private static TransferSettings patient() {
+    return new TransferSettings(
+        Duration.ofSeconds(60), Duration.ofSeconds(60), 4, Duration.ofSeconds(30), Duration.ofSeconds(60), "t");
+  }
+
+  /** A cancellation set {@code millis} after it is made. */
+  private static io.carbon.computeimage.ports.progress.Cancellation after(long millis) {
+    long t0 = System.nanoTime();
+    return () -> System.nanoTime() - t0 > millis * 1_000_000L;
+  }
+
+  @Test
+  void send_cancelledWhileTheServerDoesNotAnswer_stopsThenNotAtTheTimeout() throws Exception {
+    try (io.carbon.computeimage.testkit.http.SilentServer silent =
+        io.carbon.computeimage.testkit.http.SilentServer.start()) {
+      HttpTransport t = new JdkHttpTransport(patient(), io.carbon.computeimage.ports.progress.ProgressListener.NONE, after(300));
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> t.send(HttpRequest.get(silent.uri("/index.json"))))
+          .isInstanceOf(io.carbon.computeimage.ports.error.CancelledException.class)
+          .hasMessageContaining("GET " + silent.uri("/index.json"));
+      // the stall timeout is 60 s: only the cancellation can have ended it
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+      assertThat(silent.connections()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void send_cancelledWhileWaitingToRetry_stopsThenNotAfterRetryAfter() throws Exception {
+    server.fault("/index.json", Fault.tooManyRequests(50));
+    HttpTransport t = new JdkHttpTransport(patient(), io.carbon.computeimage.ports.progress.ProgressListener.NONE, after(300));
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> t.send(HttpRequest.get(server.uri("/index.json"))))
+        .isInstanceOf(io.carbon.computeimage.ports.error.CancelledException.class)
+        .hasMessageContaining("cancelled while waiting to retry");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    assertThat(server.requests("/index.json")).hasSize(1);
+  }
+
+  @Test
+  void send_threadInterruptedWhileTheServerDoesNotAnswer_cancelledInterruptKept() throws Exception {
+    try (io.carbon.computeimage.testkit.http.SilentServer silent =
+        io.carbon.computeimage.testkit.http.SilentServer.start()) {
+      HttpTransport t = new JdkHttpTransport(patient());
+      java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread caller = new Thread(() -> {
+        try {
+          t.send(HttpRequest.get(silent.uri("/x")));
+        } catch (Throwable e) {
+          thrown.set(e);
+        }
+        interrupted.set(Thread.currentThread().isInterrupted());
+      });
+      caller.start();
+      while (silent.connections() == 0) {
+        Thread.sleep(10);
+      }
+      caller.interrupt();
+      caller.join(20_000);
+      assertThat(caller.isAlive()).isFalse();
+      assertThat(thrown.get()).isInstanceOf(io.carbon.computeimage.ports.error.CancelledException.class);
+      assertThat(interrupted.get()).isTrue();
+    }
+  }
+
   @Test
   void send_httpsToAPlainHttpServer_invalidInputNamingTheHttpOrigin() throws Exception {
     java.net.URI https = java.net.URI.create(server.uri("/index.json").toString().replaceFirst("^http:", "https:"));

@@ -20,7 +20,8 @@ public interface HttpTransport {
    * @return the final response
    * @throws ComputeImageException {@code TransferException} when retries are exhausted; {@code
    *     BodyTooLargeException} (a {@code TransferException}) when the body is larger than {@link
-   *     HttpRequest#maxBodyBytes()}; {@code CancelledException} when interrupted
+   *     HttpRequest#maxBodyBytes()}; {@code CancelledException} when the calling thread is interrupted or the
+   *     transport's cancellation (see {@link TransferProvider}) is set
    */
   HttpResult send(HttpRequest request) throws ComputeImageException;
 }

@@ -1,5 +1,6 @@
 package io.carbon.computeimage.ports.transfer;
 
+import io.carbon.computeimage.ports.progress.Cancellation;
 import io.carbon.computeimage.ports.progress.ProgressListener;
 import io.carbon.computeimage.ports.spi.Capability;
 
@@ -28,6 +29,22 @@ public interface TransferProvider extends Capability {
    */
   default HttpTransport httpTransport(TransferSettings settings, ProgressListener notes) {
     return httpTransport(settings);
+  }
+
+  /**
+   * Creates an HTTP transport whose requests stop with a {@code CancelledException} once {@code
+   * cancellation} says so: while waiting for a server's answer, reading its body, or waiting to
+   * retry, not only when the request ends. The default ignores {@code cancellation} (its requests
+   * still end at their timeouts).
+   *
+   * @param settings timeouts, retries and user agent
+   * @param notes receives {@link ProgressListener#note} lines about retries
+   * @param cancellation polled while a request waits
+   * @return a thread-safe transport
+   */
+  default HttpTransport httpTransport(
+      TransferSettings settings, ProgressListener notes, Cancellation cancellation) {
+    return httpTransport(settings, notes);
   }
 
   /**

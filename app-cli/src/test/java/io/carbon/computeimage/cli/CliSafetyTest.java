@@ -82,29 +82,6 @@ final class CliSafetyTest {
     assertThat(again.out()).contains("nothing to remove").doesNotContain("removed");
   }
 
-  /** Another process holding a file's lock as a pull does (fcntl record lock, FileChannel.lock). */
-  private Process holdLockInAnotherProcess(Path lockFile) throws Exception {
-    Path src = tmp.resolve("HoldLock.java");
-    Files.writeString(src, String.join("\n",
-        "import java.nio.channels.FileChannel;",
-        "import java.nio.file.*;",
-        "public class HoldLock {",
-        "  public static void main(String[] a) throws Exception {",
-        "    FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);",
-        "    ch.lock();",
-        "    System.out.println(\"locked\");",
-        "    System.out.flush();",
-        "    System.in.read();",
-        "  }",
-        "}"));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), src.toString(), lockFile.toString()).start();
-    byte[] line = new byte[6];
-    assertThat(p.getInputStream().readNBytes(line, 0, 6)).isEqualTo(6);
-    assertThat(new String(line, StandardCharsets.UTF_8)).isEqualTo("locked");
-    return p;
-  }
-
   @Test
   void rmAndRmAll_whileAnotherProcessPulls_refused10NothingDeleted() throws Exception {
     assertThat(cli.run("pull", "vm", "debian:12", "--arch", "amd64").code()).isZero();
@@ -113,7 +90,8 @@ final class CliSafetyTest {
       disk = s.filter(f -> f.getFileName().toString().equals("disk.img")).findFirst().orElseThrow();
     }
     Path imageDir = disk.getParent();
-    Process pull = holdLockInAnotherProcess(imageDir.resolve(".pull.lock"));
+    io.carbon.computeimage.testkit.lock.OtherProcessLock pull =
+        io.carbon.computeimage.testkit.lock.OtherProcessLock.hold(imageDir.resolve(".pull.lock"));
     try {
       CliHarness.Result rm = cli.run("rm", "debian:12");
       assertThat(rm.code()).as(rm.err()).isEqualTo(10);
@@ -125,8 +103,7 @@ final class CliSafetyTest {
       assertThat(disk).exists();
       assertThat(root.resolve(".compute-image-root")).exists();
     } finally {
-      pull.getOutputStream().close(); // the holder exits, and its lock goes with it
-      pull.waitFor();
+      pull.close(); // the holder exits, and its lock goes with it
     }
     CliHarness.Result rm = cli.run("rm", "debian:12");
     assertThat(rm.code()).as(rm.err()).isZero();

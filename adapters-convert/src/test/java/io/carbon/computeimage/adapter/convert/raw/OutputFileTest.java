@@ -30,25 +30,9 @@ class OutputFileTest {
     Path otherDisk = Files.write(tmp.resolve(".other.img.1f2e3d.part"), new byte[] {1});
     Path heldElsewhere = Files.write(tmp.resolve(".disk.img.aaaa.part"), new byte[] {1});
     // another process writing the same destination holds its file's lock, as create does
-    Path src = tmp.resolve("HoldLock.java");
-    Files.writeString(src, String.join("\n",
-        "import java.nio.channels.FileChannel;",
-        "import java.nio.file.*;",
-        "public class HoldLock {",
-        "  public static void main(String[] a) throws Exception {",
-        "    FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.WRITE);",
-        "    ch.lock();",
-        "    System.out.println(\"locked\");",
-        "    System.out.flush();",
-        "    System.in.read();",
-        "  }",
-        "}"));
-    Process holder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), src.toString(), heldElsewhere.toString())
-        .start();
+    io.carbon.computeimage.testkit.lock.OtherProcessLock holder =
+        io.carbon.computeimage.testkit.lock.OtherProcessLock.hold(heldElsewhere);
     try {
-      assertThat(new String(holder.getInputStream().readNBytes(6), java.nio.charset.StandardCharsets.UTF_8))
-          .isEqualTo("locked");
       try (OutputFile first = OutputFile.create(dest, false)) {
         assertThat(abandoned).doesNotExist();
         assertThat(notOurs).exists();
@@ -66,8 +50,7 @@ class OutputFileTest {
       }
       assertThat(Files.readAllBytes(dest)).containsExactly(7);
     } finally {
-      holder.getOutputStream().close();
-      holder.waitFor();
+      holder.close();
     }
     // once its writer is gone, a leftover is abandoned
     try (OutputFile again = OutputFile.create(dest, false)) {

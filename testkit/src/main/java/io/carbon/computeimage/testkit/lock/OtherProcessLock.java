@@ -1,0 +1,82 @@
+package io.carbon.computeimage.testkit.lock;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A lock on a file held by another process, as an {@code image-cli} process holds its pull or
+ * output locks ({@link FileChannel#lock()}: a POSIX record lock, which a lock taken inside the
+ * test's own JVM could not stand for). Close it to end the process and release the lock.
+ */
+public final class OtherProcessLock implements AutoCloseable {
+  private static final String READY = "locked";
+  private final Process process;
+
+  private OtherProcessLock(Process process) {
+    this.process = process;
+  }
+
+  /**
+   * Starts a JVM that locks {@code file} (created when missing) and holds the lock until closed.
+   *
+   * @param file the file to lock
+   * @return the holder, once the lock is held
+   * @throws IOException when the process cannot start or does not get the lock
+   */
+  public static OtherProcessLock hold(Path file) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classes;
+    try {
+      classes = Path.of(OtherProcessLock.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    Process p = new ProcessBuilder(java, "-cp", classes, OtherProcessLock.class.getName(), file.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    InputStream out = p.getInputStream();
+    String line = new String(out.readNBytes(READY.length()), StandardCharsets.UTF_8);
+    if (!line.equals(READY)) {
+      p.destroyForcibly();
+      throw new IOException("the lock holder did not lock " + file + " (said '" + line + "')");
+    }
+    return new OtherProcessLock(p);
+  }
+
+  /** Ends the holder; its lock goes with it. */
+  @Override
+  public void close() throws IOException {
+    process.getOutputStream().close();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /**
+   * The holder process: locks {@code args[0]}, says so on stdout, and waits for stdin to close.
+   *
+   * @param args the file to lock
+   * @throws IOException when the file cannot be locked
+   */
+  public static void main(String[] args) throws IOException {
+    try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ch.lock();
+      System.out.print(READY);
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // until the test closes the pipe
+      }
+    }
+  }
+}

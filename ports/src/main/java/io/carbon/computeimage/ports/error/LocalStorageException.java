@@ -11,7 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -79,27 +81,21 @@ public class LocalStorageException extends ComputeImageException {
     return describe(e, null);
   }
 
+  /** The usual failures, in the words of their errno ({@code ENOENT}, {@code EACCES}, ...). */
+  private static final List<Map.Entry<Class<? extends IOException>, String>> KNOWN = List.of(
+      Map.entry(NoSuchFileException.class, "no such file or directory"),
+      Map.entry(AccessDeniedException.class, "permission denied"),
+      Map.entry(NotDirectoryException.class, "not a directory"),
+      Map.entry(FileAlreadyExistsException.class, "already exists"),
+      Map.entry(DirectoryNotEmptyException.class, "directory not empty"),
+      Map.entry(NotLinkException.class, "not a symbolic link"),
+      Map.entry(FileSystemLoopException.class, "too many levels of symbolic links"));
+
   private static String reason(IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof NotDirectoryException) {
-      return "not a directory";
-    }
-    if (e instanceof FileAlreadyExistsException) {
-      return "already exists";
-    }
-    if (e instanceof DirectoryNotEmptyException) {
-      return "directory not empty";
-    }
-    if (e instanceof NotLinkException) {
-      return "not a symbolic link";
-    }
-    if (e instanceof FileSystemLoopException) {
-      return "too many levels of symbolic links";
+    for (Map.Entry<Class<? extends IOException>, String> k : KNOWN) {
+      if (k.getKey().isInstance(e)) {
+        return k.getValue();
+      }
     }
     if (e instanceof FileSystemException fse) {
       // getMessage() would be only the file when the reason is missing

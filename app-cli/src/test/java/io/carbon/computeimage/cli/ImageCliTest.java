@@ -350,6 +350,22 @@ final class ImageCliTest {
   }
 
   @Test
+  void unpublishedArch_resolvedWithoutTheMirror_notFound3ListingTheArches() throws Exception {
+    io.carbon.computeimage.application.ComputeImage images =
+        io.carbon.computeimage.application.ComputeImage.builder().rootDir(root).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> images.resolveVmPaths(
+            io.carbon.computeimage.domain.vm.VmRef.of("arch:latest", "arm64")))
+        .isInstanceOf(io.carbon.computeimage.ports.error.NotFoundException.class)
+        .hasMessageContaining("has no arm64 cloud image: valid architectures are amd64");
+    CliHarness cli = new CliHarness(root, ComputeImageFactory.standard(null));
+    CliHarness.Result info = cli.run("info", "vm", "arch:latest", "--arch", "arm64");
+    assertThat(info.code()).isEqualTo(3);
+    assertThat(info.err()).contains("valid architectures are amd64");
+    assertThat(images.resolveVmPaths(io.carbon.computeimage.domain.vm.VmRef.of("debian:12", "arm64")).dir()
+        .endsWith(java.nio.file.Path.of("debian", "12", "arm64"))).isTrue();
+  }
+
+  @Test
   void unknownOptions_namedAloneWithTheClosestOption_evenWhenARequiredOneIsMissing() throws Exception {
     CliHarness cli = new CliHarness(root, ComputeImageFactory.standard(null));
     // a misspelt required option: the misspelling is the error, not the option it failed to give

@@ -1,7 +1,9 @@
 package io.carbon.computeimage.domain.vm;
 
 import io.carbon.computeimage.ports.distro.DistroCatalog;
+import io.carbon.computeimage.ports.distro.DistroRelease;
 import io.carbon.computeimage.ports.error.NotFoundException;
+import io.carbon.computeimage.ports.model.Arch;
 import io.carbon.computeimage.ports.model.DiskFormat;
 import io.carbon.computeimage.ports.model.OsFamily;
 import java.net.URI;
@@ -106,11 +108,20 @@ public final class VmLayout {
    * @param ref the reference; its {@code dir} is ignored (the layout's root is used)
    * @param catalog its distro's catalog
    * @return the paths; kernel paths present when {@code ref.extractKernel()}
-   * @throws NotFoundException when the catalog does not know the version
+   * @throws NotFoundException when the catalog does not know the version, or its release table
+   *     says the version has no image for the architecture
    */
   public VmPaths paths(VmRef ref, DistroCatalog catalog) throws NotFoundException {
     String version = catalog.canonicalVersion(ref.version());
     String arch = ref.arch().ociName();
+    for (DistroRelease r : catalog.releases()) {
+      if (r.version().equals(version) && !r.arches().isEmpty() && !r.arches().contains(ref.arch())) {
+        // as a pull would say, without asking the mirror
+        throw new NotFoundException(
+            catalog.name() + " " + version + " has no " + arch + " cloud image: valid architectures are "
+                + r.arches().stream().map(Arch::ociName).sorted().collect(java.util.stream.Collectors.joining(", ")));
+      }
+    }
     Path dir =
         root.resolve(registryDirName(ref, catalog))
             .resolve(catalog.name())

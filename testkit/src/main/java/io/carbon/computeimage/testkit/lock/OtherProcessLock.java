@@ -49,6 +49,40 @@ public final class OtherProcessLock implements AutoCloseable {
     return new OtherProcessLock(p);
   }
 
+  /**
+   * Asks another process whether it could lock {@code file} right now: what a second {@code
+   * image-cli} would find (a lock held by this JVM counts as held, which a check inside this JVM
+   * could not tell from a lock this JVM lost).
+   *
+   * @param file an existing file
+   * @return true when some process holds a lock on it
+   * @throws IOException when the probe cannot run
+   */
+  public static boolean lockedElsewhere(Path file) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classes;
+    try {
+      classes = Path.of(OtherProcessLock.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    Process p = new ProcessBuilder(java, "-cp", classes, OtherProcessLock.class.getName(), "--probe", file.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    try {
+      p.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    if (!answer.equals("held") && !answer.equals("free")) {
+      throw new IOException("the lock probe of " + file + " said '" + answer + "'");
+    }
+    return answer.equals("held");
+  }
+
   /** Ends the holder; its lock goes with it. */
   @Override
   public void close() throws IOException {
@@ -64,12 +98,19 @@ public final class OtherProcessLock implements AutoCloseable {
   }
 
   /**
-   * The holder process: locks {@code args[0]}, says so on stdout, and waits for stdin to close.
+   * The holder process: locks {@code args[0]}, says so on stdout, and waits for stdin to close;
+   * with {@code --probe FILE}, says whether FILE could be locked ({@code free}) or not ({@code held}).
    *
    * @param args the file to lock
    * @throws IOException when the file cannot be locked
    */
   public static void main(String[] args) throws IOException {
+    if (args[0].equals("--probe")) {
+      try (FileChannel ch = FileChannel.open(Path.of(args[1]), StandardOpenOption.WRITE)) {
+        System.out.print(ch.tryLock() == null ? "held" : "free");
+      }
+      return;
+    }
     try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       ch.lock();
       System.out.print(READY);

@@ -85,17 +85,26 @@ public final class OutputFile implements Closeable {
     Path abs = destination.toAbsolutePath();
     Path dir = abs.getParent();
     Files.createDirectories(dir);
-    Path temp = dir.resolve("." + abs.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".part");
+    String random = String.format("%016x", ThreadLocalRandom.current().nextLong());
+    Path temp = dir.resolve("." + abs.getFileName() + "." + random + ".part");
+    // made under a name the sweep of other runs ignores, locked, then renamed: a lock follows the
+    // file, so no run ever sees an unlocked temporary file that is being written
+    Path making = dir.resolve("." + abs.getFileName() + "." + random + ".new");
     FileChannel ch = sparse
-        ? FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        ? FileChannel.open(making, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             StandardOpenOption.SPARSE)
-        : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        : FileChannel.open(making, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
-      // held while the file is written: a later run knows a locked leftover is not one
-      ch.tryLock();
+      try {
+        ch.tryLock(); // held while the file is written
+      } catch (IOException | RuntimeException e) {
+        // a file system without locks: the sweep below cannot lock ours either way
+      }
+      Files.move(making, temp, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
-      // a file system without locks: the sweep below cannot lock ours either way
+      ch.close();
+      Files.deleteIfExists(making);
+      throw e;
     }
     removeAbandoned(abs, temp);
     return new OutputFile(abs, temp, wrap.apply(ch));
@@ -113,7 +122,7 @@ public final class OutputFile implements Closeable {
       for (Path f : siblings) {
         String middle = f.getFileName().toString();
         middle = middle.substring(prefix.length(), middle.length() - ".part".length());
-        if (f.equals(ours) || middle.isEmpty() || !middle.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+        if (f.equals(ours) || !middle.matches("[0-9a-f]{16}")
             || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
@@ -344,17 +353,56 @@ public final class OutputFile implements Closeable {
    * @throws IOException when any step fails (the temporary file is then removed by close)
    */
   public void commit(long length, boolean sync) throws IOException {
-    try (var raf = new java.io.RandomAccessFile(temp.toFile(), "rw")) {
+    // closing any descriptor of a file drops this process's locks on it (POSIX record locks):
+    // the one that sets the length stays open until the file has its final name
+    boolean windows = java.io.File.separatorChar == '\\';
+    var raf = new java.io.RandomAccessFile(temp.toFile(), "rw");
+    try {
       raf.setLength(length);
+      if (windows) {
+        raf.close(); // Windows renames only closed files; its locks belong to their handle
+      }
+      keepModeAndOwnerOfReplaced();
+      commitLocked(sync);
+    } finally {
+      raf.close();
     }
+  }
+
+  /**
+   * An output that replaces a file keeps that file's permissions and, where allowed, its owner and
+   * group, as writing into it in place would ({@code qemu-img convert} does): a private disk image
+   * must not become world-readable by being converted again.
+   */
+  private void keepModeAndOwnerOfReplaced() {
+    try {
+      var view = Files.getFileAttributeView(destination,
+          java.nio.file.attribute.PosixFileAttributeView.class);
+      if (view == null || !Files.isRegularFile(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      var old = view.readAttributes();
+      var ours = Files.getFileAttributeView(temp, java.nio.file.attribute.PosixFileAttributeView.class);
+      try {
+        ours.setOwner(old.owner());
+        ours.setGroup(old.group());
+      } catch (IOException | RuntimeException e) {
+        // not root: the file stays ours, with the old permissions below
+      }
+      ours.setPermissions(old.permissions());
+    } catch (IOException | RuntimeException e) {
+      // the old file is gone or unreadable: the new one keeps the default mode
+    }
+  }
+
+  private void commitLocked(boolean sync) throws IOException {
     stopFlusher();
     if (sync) {
       channel.force(false); // fdatasync: the data and the size, before the rename publishes it
     }
     // POSIX renames an open file: the lock is kept until the file has its final name, so no
     // other run takes it for abandoned meanwhile; Windows renames only closed files
-    boolean windows = java.io.File.separatorChar == '\\';
-    if (windows) {
+    if (java.io.File.separatorChar == '\\') {
       channel.close();
     }
     try {

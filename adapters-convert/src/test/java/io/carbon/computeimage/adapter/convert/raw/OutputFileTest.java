@@ -25,10 +25,12 @@ class OutputFileTest {
   @Test
   void create_removesAbandonedTempFiles_keepsThoseBeingWritten() throws Exception {
     Path dest = tmp.resolve("disk.img");
-    Path abandoned = Files.write(tmp.resolve(".disk.img.1f2e3d.part"), new byte[] {1, 2, 3});
+    Path abandoned = Files.write(tmp.resolve(".disk.img.00000000001f2e3d.part"), new byte[] {1, 2, 3});
     Path notOurs = Files.write(tmp.resolve(".disk.img.notes.part"), new byte[] {1});
-    Path otherDisk = Files.write(tmp.resolve(".other.img.1f2e3d.part"), new byte[] {1});
-    Path heldElsewhere = Files.write(tmp.resolve(".disk.img.aaaa.part"), new byte[] {1});
+    Path shortHex = Files.write(tmp.resolve(".disk.img.abc.part"), new byte[] {1});
+    Path upperHex = Files.write(tmp.resolve(".disk.img.ABCDEF0123456789.part"), new byte[] {1});
+    Path otherDisk = Files.write(tmp.resolve(".other.img.00000000001f2e3d.part"), new byte[] {1});
+    Path heldElsewhere = Files.write(tmp.resolve(".disk.img.aaaaaaaaaaaaaaaa.part"), new byte[] {1});
     // another process writing the same destination holds its file's lock, as create does
     io.carbon.computeimage.testkit.lock.OtherProcessLock holder =
         io.carbon.computeimage.testkit.lock.OtherProcessLock.hold(heldElsewhere);
@@ -36,6 +38,8 @@ class OutputFileTest {
       try (OutputFile first = OutputFile.create(dest, false)) {
         assertThat(abandoned).doesNotExist();
         assertThat(notOurs).exists();
+        assertThat(shortHex).exists(); // only the 16 lowercase hex digits create writes
+        assertThat(upperHex).exists();
         assertThat(otherDisk).exists();
         assertThat(heldElsewhere).exists();
         // a second write of the same destination in this JVM keeps the first one's file
@@ -58,8 +62,37 @@ class OutputFileTest {
     }
     try (var s = Files.list(tmp)) {
       assertThat(s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".disk.img.")))
-          .containsExactly(".disk.img.notes.part");
+          .containsExactlyInAnyOrder(".disk.img.notes.part", ".disk.img.abc.part", ".disk.img.ABCDEF0123456789.part");
     }
+  }
+
+  @Test
+  void commit_lockHeldUntilTheRename_replacedFileKeepsModeAndOwner() throws Exception {
+    Path dest = tmp.resolve("private.img");
+    Files.write(dest, new byte[] {1});
+    Files.setPosixFilePermissions(dest, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    var nobody = dest.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Files.setOwner(dest, nobody);
+    Boolean[] lockedAtFlush = new Boolean[1];
+    OutputFile[] out = new OutputFile[1];
+    out[0] = OutputFile.create(dest, false, ch -> new RecordingChannel(ch) {
+      @Override
+      public void force(boolean metaData) throws IOException {
+        super.force(metaData);
+        // the final flush comes after the length is set and just before the rename: another
+        // process must still find the file locked (closing any descriptor of it drops the lock)
+        lockedAtFlush[0] = io.carbon.computeimage.testkit.lock.OtherProcessLock.lockedElsewhere(out[0].temp());
+      }
+    });
+    try (OutputFile o = out[0]) {
+      o.write(new byte[] {5, 6}, 0, 2, 0);
+      o.commit(8192, true);
+    }
+    assertThat(lockedAtFlush[0]).isTrue();
+    assertThat(Files.size(dest)).isEqualTo(8192);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dest)))
+        .isEqualTo("rw-------");
+    assertThat(Files.getOwner(dest)).isEqualTo(nobody);
   }
 
   @Test

@@ -340,11 +340,16 @@ public final class ComputeImage {
       if (!holdWhileDeleting) {
         lock.close();
       }
+      // the lock file goes last: a pull arriving meanwhile finds it held and waits
+      Path lockFile = holdWhileDeleting ? dir.resolve(DirectoryLock.FILE_NAME) : null;
       if (container) {
-        containers.removeDirectory(dir);
+        containers.removeDirectory(dir, lockFile);
       } else {
         FileTrees.requireNoMountPoint(dir); // before anything is deleted
         records.delete(dir); // first: a half-deleted directory must not look ready
+        if (lockFile != null) {
+          FileTrees.deleteContentExcept(dir, lockFile);
+        }
         FileTrees.deleteRecursively(dir);
       }
     } finally {

@@ -262,7 +262,8 @@ public final class OverlayLayerStore implements LayerStore {
         }
       });
     } catch (IOException e) {
-      throw new LocalStorageException("cannot remove image directory " + imageDir + ": " + e.getMessage(), e);
+      throw new LocalStorageException(
+          "cannot remove image directory " + imageDir + ": " + LocalStorageException.describe(e), e);
     }
   }
 

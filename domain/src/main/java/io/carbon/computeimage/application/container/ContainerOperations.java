@@ -173,9 +173,26 @@ public final class ContainerOperations {
    * @throws ComputeImageException when deleting fails
    */
   public void removeDirectory(Path dir) throws ComputeImageException {
+    removeDirectory(dir, null);
+  }
+
+  /**
+   * Removes a container image directory as {@link #removeDirectory(Path)} does, deleting {@code
+   * keepUntilLast} (the held pull lock file) only after everything else: a pull that starts
+   * meanwhile finds the lock held and waits, instead of creating a new lock file and pulling into
+   * a directory being deleted.
+   *
+   * @param dir the image directory
+   * @param keepUntilLast a file of {@code dir} to delete last, or null
+   * @throws ComputeImageException when deleting fails
+   */
+  public void removeDirectory(Path dir, Path keepUntilLast) throws ComputeImageException {
     FileTrees.requireNoMountPoint(dir); // before anything is deleted
     requireNotInUse(dir);
     records.delete(dir);
+    if (keepUntilLast != null) {
+      FileTrees.deleteContentExcept(dir, keepUntilLast);
+    }
     if (layerStore.isPresent()) {
       layerStore.get().remove(dir);
     }

@@ -4,6 +4,7 @@ import io.carbon.computeimage.ports.error.LocalStorageException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.DosFileAttributeView;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -69,6 +72,30 @@ public final class FileTrees {
               + " completely: "
               + walk.crossing
               + " is on another mounted file system (unmount it first)");
+    }
+  }
+
+  /**
+   * Deletes everything in a directory except one of its entries, as {@link #deleteRecursively}
+   * deletes (links unlinked, never followed; mount points refused).
+   *
+   * @param dir the directory
+   * @param keep the entry of {@code dir} to leave
+   * @throws LocalStorageException naming what could not be deleted
+   */
+  public static void deleteContentExcept(Path dir, Path keep) throws LocalStorageException {
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      ds.forEach(children::add);
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new LocalStorageException("cannot read " + dir + ": " + Describe.cause(e), e);
+    }
+    for (Path child : children) {
+      if (!child.getFileName().equals(keep.getFileName())) {
+        deleteRecursively(child);
+      }
     }
   }
 

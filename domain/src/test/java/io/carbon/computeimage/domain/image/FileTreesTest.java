@@ -31,6 +31,23 @@ final class FileTreesTest {
   }
 
   @Test
+  void deleteContentExcept_leavesOnlyThatEntry_linksUnlinkedNotFollowed() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("img"));
+    Path outside = Files.writeString(tmp.resolve("outside.txt"), "keep me");
+    Files.createDirectories(dir.resolve("layers/00/etc"));
+    Files.writeString(dir.resolve("layers/00/etc/os-release"), "x");
+    Files.createSymbolicLink(dir.resolve("link"), outside);
+    Files.writeString(dir.resolve("image-record.properties"), "status=ready");
+    Path lock = Files.writeString(dir.resolve(".pull.lock"), "");
+    FileTrees.deleteContentExcept(dir, lock);
+    try (var s = Files.list(dir)) {
+      assertThat(s).containsExactly(lock);
+    }
+    assertThat(outside).hasContent("keep me");
+    FileTrees.deleteContentExcept(tmp.resolve("missing"), lock); // nothing there: no error
+  }
+
+  @Test
   void deleteRecursively_missingPath_noOp() throws Exception {
     FileTrees.deleteRecursively(tmp.resolve("absent"));
     assertThat(tmp.resolve("absent")).doesNotExist();

@@ -210,15 +210,15 @@ public final class OverlayLayerStore implements LayerStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Reads {@code /proc/self/mountinfo}: an overlay mount anywhere whose lower, upper or work
-   * directory lies inside the image directory refuses the removal. A mount made with relative
-   * paths (from inside the image directory, say) is recognised when it shows the files of one of
-   * the image's directories as the same files.
+   * <p>Reads the mount table of every mount namespace ({@code /proc/<pid>/mountinfo}): an overlay
+   * mount whose lower, upper or work directory lies inside the image directory refuses the
+   * removal, whether its paths name the directory directly, through a symbolic link or bind mount,
+   * or relative to where it was mounted from (see {@link OverlayMounts}).
    */
   @Override
   public void requireNotInUse(Path imageDir) throws ComputeImageException {
     Path dir = imageDir.toAbsolutePath().normalize();
-    Optional<String> mount = OverlayMounts.mountUsing(OverlayMounts.read(), dir, OverlayMounts::showsContentOf);
+    Optional<String> mount = OverlayMounts.mountUsing(OverlayMounts.readAll(), dir, OverlayMounts.FILE_SYSTEM);
     if (mount.isPresent()) {
       throw new LocalStorageException(
           "refusing to remove "

@@ -1,5 +1,6 @@
 package io.carbon.computeimage.adapter.overlay;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -85,5 +86,81 @@ final class InUseTest {
     } finally {
       OverlayMount.run("umount", merged.toString());
     }
+  }
+
+  @Test
+  void requireNotInUse_mountedThroughASymlinkedRoot_orAsubdirectoryOfALayer_refused() throws Exception {
+    Path a = image("a");
+    Path alias = Files.createSymbolicLink(tmp.resolve("alias"), tmp.resolve("root"));
+    Path merged = Files.createDirectories(tmp.resolve("merged"));
+    OverlayLayerStore store = new OverlayLayerStore();
+    // the options name the image through the link; the removal names it directly
+    Path viaLink = alias.resolve(tmp.resolve("root").relativize(a));
+    mount(tmp, "lowerdir=" + viaLink.resolve("layers/01") + ":" + viaLink.resolve("layers/00/etc"), merged);
+    try {
+      assertThatThrownBy(() -> store.requireNotInUse(a)).hasMessageContaining(merged.toString());
+    } finally {
+      OverlayMount.run("umount", merged.toString());
+    }
+    // relative, a subdirectory of a layer, from inside the image directory
+    mount(a, "lowerdir=layers/01:layers/00/etc", merged);
+    try {
+      assertThatThrownBy(() -> store.requireNotInUse(a)).hasMessageContaining(merged.toString());
+    } finally {
+      OverlayMount.run("umount", merged.toString());
+    }
+  }
+
+  @Test
+  void requireNotInUse_relativeUpperOnly_orDirectoriesCopiedUp_refused() throws Exception {
+    Path a = image("a");
+    Path b = image("b");
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("f"), "f");
+    Path merged = Files.createDirectories(tmp.resolve("merged"));
+    OverlayLayerStore store = new OverlayLayerStore();
+    // lower elsewhere, upper and work relative and still empty
+    mount(a, "lowerdir=" + elsewhere + ",upperdir=upper,workdir=work", merged);
+    try {
+      assertThatThrownBy(() -> store.requireNotInUse(a)).hasMessageContaining(merged.toString());
+      assertThatCode(() -> store.requireNotInUse(b)).doesNotThrowAnyException();
+    } finally {
+      OverlayMount.run("umount", merged.toString());
+    }
+    // an image whose top level holds only directories, written to through the mount (copy-up)
+    Path c = Files.createDirectories(tmp.resolve("root/reg/c/1"));
+    for (String d : List.of("layers/00/usr/bin", "layers/00/etc", "layers/01/usr/lib", "upper", "work")) {
+      Files.createDirectories(c.resolve(d));
+    }
+    mount(c, "lowerdir=layers/01:layers/00,upperdir=upper,workdir=work", merged);
+    try {
+      Files.writeString(merged.resolve("usr/new"), "x");
+      Files.writeString(merged.resolve("etc/new"), "x");
+      assertThatThrownBy(() -> store.requireNotInUse(c)).hasMessageContaining(merged.toString());
+    } finally {
+      OverlayMount.run("umount", merged.toString());
+    }
+  }
+
+  @Test
+  void requireNotInUse_mountInAnotherMountNamespace_refusedNamingIt() throws Exception {
+    Path a = image("a");
+    Path merged = Files.createDirectories(tmp.resolve("merged"));
+    String options = "lowerdir=" + a.resolve("layers/01") + ":" + a.resolve("layers/00");
+    Process other = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c",
+        "mount -t overlay overlay -o " + options + " " + merged + " && echo mounted && read x")
+        .redirectErrorStream(true).start();
+    try {
+      byte[] said = other.getInputStream().readNBytes(8);
+      assertThat(new String(said, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("mounted\n");
+      assertThat(Files.list(merged).count()).as("not mounted in this namespace").isZero();
+      assertThatThrownBy(() -> new OverlayLayerStore().requireNotInUse(a))
+          .hasMessageContaining(merged.toString())
+          .hasMessageContaining("in the mount namespace of process");
+    } finally {
+      other.getOutputStream().close();
+      other.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThatCode(() -> new OverlayLayerStore().requireNotInUse(a)).doesNotThrowAnyException();
   }
 }

@@ -53,28 +53,62 @@ final class OverlayMountsTest {
     assertThat(OverlayMounts.mountUsing(List.of(OTHER, "garbage"), Path.of("/"))).isEmpty();
   }
 
+  /** A probe that records the candidates it is asked about and answers from a set. */
+  private static OverlayMounts.Probe probe(List<Path> shape, List<Path> asked, java.util.function.BiPredicate<Path, Path> shows) {
+    return new OverlayMounts.Probe() {
+      @Override
+      public Object identity(Path p) {
+        return null;
+      }
+
+      @Override
+      public boolean showsContentOf(Path mountPoint, Path candidate) {
+        asked.add(candidate);
+        return shows.test(mountPoint, candidate);
+      }
+
+      @Override
+      public List<Path> shape(Path dir) {
+        return shape;
+      }
+    };
+  }
+
   @Test
-  void mountUsing_relativePaths_candidatesOfTheImagesShapeAskedInTurn(@org.junit.jupiter.api.io.TempDir Path tmp)
-      throws Exception {
-    Path img = java.nio.file.Files.createDirectories(tmp.resolve("reg/app/v1"));
-    for (String d : List.of("layers/00", "layers/01", "upper", "work")) {
-      java.nio.file.Files.createDirectories(img.resolve(d));
-    }
+  void mountUsing_relativePaths_candidatesOfTheImagesShapeAskedInTurn() {
+    Path img = Path.of("/r/reg/app/v1");
+    List<Path> shape = List.of(img, img.resolve("layers"), img.resolve("layers/00"), img.resolve("layers/01"),
+        img.resolve("upper"), img.resolve("work"));
     List<String> info = List.of(OTHER, overlay("/mnt/rel", "lowerdir=layers/01:../v1/layers/00,upperdir=upper,workdir=work"));
     List<Path> asked = new java.util.ArrayList<>();
-    // the relative paths name candidates by their tail; the probe decides
-    assertThat(OverlayMounts.mountUsing(info, img, (m, c) -> {
-      asked.add(c);
-      return false;
-    })).isEmpty();
-    assertThat(asked).containsExactly(img.resolve("layers/01"), img.resolve("layers/00"), img.resolve("upper"), img.resolve("work"));
-    assertThat(OverlayMounts.mountUsing(info, img, (m, c) -> m.equals(Path.of("/mnt/rel")) && c.endsWith("upper")))
-        .contains("/mnt/rel");
-    // without a probe, relative paths never match
-    assertThat(OverlayMounts.mountUsing(info, img)).isEmpty();
-    // a relative path whose names are not of this image's shape is not even asked about
+    assertThat(OverlayMounts.mountUsing(List.of(OverlayMounts.Table.own(info)), img, probe(shape, asked, (m, c) -> false)))
+        .isEmpty();
+    assertThat(asked).contains(img.resolve("layers/01"), img.resolve("layers/00"), img.resolve("upper"), img.resolve("work"));
     asked.clear();
-    OverlayMounts.mountUsing(List.of(overlay("/mnt/o", "lowerdir=other/00,upperdir=up,workdir=wk")), img, (m, c) -> asked.add(c));
-    assertThat(asked).isEmpty();
+    assertThat(OverlayMounts.mountUsing(List.of(OverlayMounts.Table.own(info)), img,
+        probe(shape, asked, (m, c) -> m.equals(Path.of("/mnt/rel")) && c.equals(img.resolve("upper")))))
+        .contains("/mnt/rel");
+    // text only: relative paths never match
+    assertThat(OverlayMounts.mountUsing(info, img)).isEmpty();
+  }
+
+  @Test
+  void candidates_subdirectoryOfALayer_fromTheImageOrFromInsideTheLayer() {
+    Path img = Path.of("/r/app/1");
+    List<Path> shape = List.of(img, img.resolve("layers"), img.resolve("layers/01"));
+    assertThat(OverlayMounts.candidates(shape, Path.of("layers/01/usr"))).contains(img.resolve("layers/01/usr"));
+    assertThat(OverlayMounts.candidates(shape, Path.of("usr"))).contains(img.resolve("layers/01/usr"));
+    assertThat(OverlayMounts.candidates(shape, Path.of("../1/layers/01"))).contains(img.resolve("layers/01"));
+    assertThat(OverlayMounts.candidates(shape, Path.of("."))).contains(img);
+  }
+
+  @Test
+  void mountUsing_commaAndBackslashInPaths_unescapedInTheRightOrder() {
+    // the path "/r/a,b\c/1": mount options write ',' as '\,' and '\' as '\\'; mountinfo then
+    // writes each backslash as \134 and the comma as \054
+    List<String> info = List.of(overlay("/mnt/c", "lowerdir=/r/a\\134\\054b\\134\\134c/1/layers/00,upperdir=/u,workdir=/w"));
+    assertThat(OverlayMounts.directories(info.get(0).substring(info.get(0).indexOf(" - ") + 3).split(" ")[2]))
+        .contains("/r/a,b\\c/1/layers/00");
+    assertThat(OverlayMounts.mountUsing(info, Path.of("/r/a,b\\c/1"))).contains("/mnt/c");
   }
 }

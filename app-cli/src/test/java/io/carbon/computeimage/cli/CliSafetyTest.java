@@ -186,6 +186,9 @@ final class CliSafetyTest {
     CliHarness.Result dev = cli.run("convert", "/dev/null", tmp.resolve("x.raw").toString());
     assertThat(dev.code()).isEqualTo(2);
     assertThat(dev.err()).contains("the input is a character device").doesNotContain("no such file");
+    Path link = Files.createSymbolicLink(tmp.resolve("lnnull"), Path.of("/dev/null"));
+    assertThat(cli.run("convert", link.toString(), tmp.resolve("x.raw").toString()).err())
+        .contains("the input is a character device");
     assertThat(tmp.resolve("x.raw")).doesNotExist();
   }
 

@@ -642,7 +642,7 @@ public final class ComputeImage {
   /** {@code a character device}, {@code a fifo}, ... for a file that is neither a regular file nor a directory. */
   private static String kind(Path p) {
     try {
-      int type = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+      int type = (Integer) Files.getAttribute(p, "unix:mode") & 0170000; // what a link leads to
       switch (type) {
         case 0020000:
           return "a character device";

@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,17 +31,7 @@ public final class OtherProcessLock implements AutoCloseable {
    * @throws IOException when the process cannot start or does not get the lock
    */
   public static OtherProcessLock hold(Path file) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classes;
-    try {
-      classes = Path.of(OtherProcessLock.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .toString();
-    } catch (java.net.URISyntaxException e) {
-      throw new IOException(e);
-    }
-    Process p = new ProcessBuilder(java, "-cp", classes, OtherProcessLock.class.getName(), file.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process p = start(file.toString());
     InputStream out = p.getInputStream();
     String line = new String(out.readNBytes(READY.length()), StandardCharsets.UTF_8);
     if (!line.equals(READY)) {
@@ -59,17 +51,7 @@ public final class OtherProcessLock implements AutoCloseable {
    * @throws IOException when the probe cannot run
    */
   public static boolean lockedElsewhere(Path file) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classes;
-    try {
-      classes = Path.of(OtherProcessLock.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .toString();
-    } catch (java.net.URISyntaxException e) {
-      throw new IOException(e);
-    }
-    Process p = new ProcessBuilder(java, "-cp", classes, OtherProcessLock.class.getName(), "--probe", file.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process p = start("--probe", file.toString());
     String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     try {
       p.waitFor(30, TimeUnit.SECONDS);
@@ -81,6 +63,21 @@ public final class OtherProcessLock implements AutoCloseable {
       throw new IOException("the lock probe of " + file + " said '" + answer + "'");
     }
     return answer.equals("held");
+  }
+
+  /** Starts this class's {@link #main} in another JVM, with the test JVM's java. */
+  private static Process start(String... args) throws IOException {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classes;
+    try {
+      classes = Path.of(OtherProcessLock.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", classes, OtherProcessLock.class.getName()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
   /** Ends the holder; its lock goes with it. */

@@ -7,6 +7,7 @@ import io.carbon.computeimage.ports.disk.Durability;
 import io.carbon.computeimage.ports.error.InvalidReferenceException;
 import io.carbon.computeimage.ports.error.UnsupportedFeatureException;
 import io.carbon.computeimage.ports.model.DiskFormat;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -55,8 +56,11 @@ public class ConvertCommand extends BaseCommand {
   @Override
   int run() throws Exception {
     if (outFile.isEmpty() || outFile.endsWith("/") || outFile.endsWith(java.io.File.separator)) {
-      throw new InvalidReferenceException(
-          "cannot convert to " + outFile + ": output is a directory (give a file name)");
+      Path named = outFile.isEmpty() ? null : Path.of(outFile);
+      throw new InvalidReferenceException("cannot convert to " + outFile + ": "
+          + (named != null && Files.exists(named) && !Files.isDirectory(named)
+              ? "a name ending with '/' is a directory, and " + named + " is a file (leave out the '/')"
+              : "output is a directory (give a file name)"));
     }
     Path out = Path.of(outFile);
     Format f = format;

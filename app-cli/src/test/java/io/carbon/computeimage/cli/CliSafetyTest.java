@@ -204,6 +204,15 @@ final class CliSafetyTest {
     assertThat(Files.readString(real)).isNotEqualTo("old");
     assertThat(converter.conversions()).isEqualTo(1);
 
+    Path loop = Files.createSymbolicLink(tmp.resolve("loop.raw"), tmp.resolve("loop.raw"));
+    CliHarness.Result l = cli.run("convert", in.toString(), loop.toString());
+    assertThat(l.code()).as(l.err()).isEqualTo(2);
+    assertThat(l.err()).contains("leads back to itself");
+    Path file = Files.writeString(tmp.resolve("file.img"), "x");
+    CliHarness.Result slash = cli.run("convert", in.toString(), file + "/");
+    assertThat(slash.code()).isEqualTo(2);
+    assertThat(slash.err()).contains(file + " is a file (leave out the '/')");
+
     Path dangling = Files.createSymbolicLink(tmp.resolve("gone.raw"), tmp.resolve("missing/x.raw"));
     CliHarness.Result d = cli.run("convert", in.toString(), dangling.toString());
     assertThat(d.code()).isEqualTo(2);

@@ -607,6 +607,13 @@ public final class ComputeImage {
         throw new InvalidReferenceException(
             "cannot convert to " + destination + ": it is a symbolic link to a missing file"
                 + " (give the file to write)", e);
+      } catch (java.nio.file.FileSystemException e) {
+        if (e.getReason() != null && e.getReason().contains("symbolic links")) {
+          throw new InvalidReferenceException(
+              "cannot convert to " + destination + ": it is a symbolic link that leads back to itself"
+                  + " (too many levels of symbolic links)", e);
+        }
+        throw new LocalStorageException("cannot write " + destination + ": " + Describe.cause(e), e);
       } catch (IOException e) {
         throw new LocalStorageException("cannot write " + destination + ": " + Describe.cause(e), e);
       }
